@@ -1,0 +1,13 @@
+// `npm run bench [-- NAME...]`: runs the named benchmarks (all by default). Each benchmark prints
+// its figures beside a baseline measured in the same run; none asserts a time.
+
+type Bench = { name: string; run: () => Promise<void> };
+
+const benches: Bench[] = [];
+
+const wanted = process.argv.slice(2);
+for (const bench of benches) {
+  if (wanted.length > 0 && !wanted.includes(bench.name)) continue;
+  console.log(`\n== ${bench.name} ==`);
+  await bench.run();
+}
