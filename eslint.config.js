@@ -54,7 +54,7 @@ const determinism = {
 };
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", "out/**", "test/corpus/**"] },
+  { ignores: [".build-*/**", "dist/**", "node_modules/**", "out/**", "test/corpus/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
