@@ -1,0 +1,2 @@
+export * from "./Latency.js";
+export * from "./SwitchQueue.js";
