@@ -140,8 +140,8 @@ export function validateLatency(spec: unknown, field: string): LatencySpec {
   }
 }
 
-function withOptional<T extends object>(
-  base: T,
+function withOptional(
+  base: Record<string, unknown>,
   optional: Record<string, number | undefined>,
 ): LatencySpec {
   const out: Record<string, unknown> = { ...base };
