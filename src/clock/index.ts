@@ -1,0 +1,2 @@
+export * from "./NtpConfig.js";
+export * from "./PhysicalClock.js";
