@@ -1,2 +1,3 @@
 export * from "./Latency.js";
 export * from "./SwitchQueue.js";
+export * from "./Network.js";

@@ -1,0 +1,238 @@
+// Faults are data: a schedule is a JSON list of timed actions. A scripted schedule is written by
+// hand; a random one is generated from the seed; both replay identically. Node names are the
+// world's node ids; times are milliseconds of virtual time from the start of the run.
+
+import { ConfigError } from "../core/errors.js";
+import {
+  requireNonNegative,
+  requireNumber,
+  requireOneOf,
+  requirePositive,
+} from "../core/validate.js";
+import { probability } from "../core/units.js";
+
+export type ByzantineBehaviorName =
+  "silent" | "corrupt" | "replay" | "equivocate" | "lie" | "honest";
+
+export type FaultAction =
+  | { atMs: number; kind: "partition"; groups: string[][] }
+  | { atMs: number; kind: "partition-majority"; minority: string[] }
+  | { atMs: number; kind: "cut"; from: string; to: string }
+  | { atMs: number; kind: "isolate"; node: string }
+  | { atMs: number; kind: "ring"; order: string[] }
+  | { atMs: number; kind: "heal" }
+  | { atMs: number; kind: "link-down"; from: string; to: string }
+  | { atMs: number; kind: "link-up"; from: string; to: string }
+  | { atMs: number; kind: "slow"; factor: number; from?: string; to?: string }
+  | { atMs: number; kind: "loss"; probability: number }
+  | { atMs: number; kind: "duplicate"; probability: number }
+  | { atMs: number; kind: "pause"; node: string; durationMs: number }
+  | { atMs: number; kind: "crash"; node: string; recoverAfterMs?: number }
+  | { atMs: number; kind: "recover"; node: string }
+  | { atMs: number; kind: "clock-jump"; node: string; deltaMs: number }
+  | { atMs: number; kind: "clock-drift"; node: string; driftPpm: number }
+  | { atMs: number; kind: "byzantine"; node: string; behavior: ByzantineBehaviorName };
+
+export type FaultKind = FaultAction["kind"];
+
+export const FAULT_KINDS: readonly FaultKind[] = [
+  "partition",
+  "partition-majority",
+  "cut",
+  "isolate",
+  "ring",
+  "heal",
+  "link-down",
+  "link-up",
+  "slow",
+  "loss",
+  "duplicate",
+  "pause",
+  "crash",
+  "recover",
+  "clock-jump",
+  "clock-drift",
+  "byzantine",
+];
+
+const BYZANTINE: readonly ByzantineBehaviorName[] = [
+  "silent",
+  "corrupt",
+  "replay",
+  "equivocate",
+  "lie",
+  "honest",
+];
+
+/** Checks a schedule against the world's nodes; returns it sorted by time (stable). */
+export function validateFaultSchedule(actions: unknown, nodeIds: readonly string[]): FaultAction[] {
+  if (!Array.isArray(actions)) {
+    throw new ConfigError({
+      field: "faults",
+      value: actions,
+      expected: "an array of fault actions",
+      fix: 'write e.g. [{"atMs": 100, "kind": "crash", "node": "n1"}]',
+    });
+  }
+  const known = new Set(nodeIds);
+  const node = (field: string, id: unknown): string => {
+    if (typeof id !== "string" || !known.has(id)) {
+      throw new ConfigError({
+        field,
+        value: id,
+        expected: "the id of a node in this world",
+        fix: `use one of ${nodeIds
+          .slice(0, 8)
+          .map((x) => JSON.stringify(x))
+          .join(", ")}${nodeIds.length > 8 ? ", …" : ""}`,
+      });
+    }
+    return id;
+  };
+  const list = (field: string, ids: unknown): string[] => {
+    if (!Array.isArray(ids)) {
+      throw new ConfigError({
+        field,
+        value: ids,
+        expected: "an array of node ids",
+        fix: 'write e.g. ["n1", "n2"]',
+      });
+    }
+    return ids.map((id, i) => node(`${field}[${i}]`, id));
+  };
+  const out = actions.map((raw: unknown, i: number): FaultAction => {
+    const f = `faults[${i}]`;
+    if (typeof raw !== "object" || raw === null) {
+      throw new ConfigError({
+        field: f,
+        value: raw,
+        expected: "an object",
+        fix: "each fault is an object with atMs and kind",
+      });
+    }
+    const a = raw as Record<string, unknown>;
+    const atMs = requireNonNegative(`${f}.atMs`, a.atMs);
+    const kind = requireOneOf(`${f}.kind`, a.kind, FAULT_KINDS);
+    switch (kind) {
+      case "partition": {
+        if (!Array.isArray(a.groups)) {
+          throw new ConfigError({
+            field: `${f}.groups`,
+            value: a.groups,
+            expected: "an array of node-id arrays",
+            fix: 'write e.g. [["n1"], ["n2", "n3"]]',
+          });
+        }
+        return { atMs, kind, groups: a.groups.map((g, gi) => list(`${f}.groups[${gi}]`, g)) };
+      }
+      case "partition-majority":
+        return { atMs, kind, minority: list(`${f}.minority`, a.minority) };
+      case "cut":
+      case "link-down":
+      case "link-up":
+        return { atMs, kind, from: node(`${f}.from`, a.from), to: node(`${f}.to`, a.to) };
+      case "isolate":
+      case "recover":
+        return { atMs, kind, node: node(`${f}.node`, a.node) };
+      case "ring":
+        return { atMs, kind, order: list(`${f}.order`, a.order) };
+      case "heal":
+        return { atMs, kind };
+      case "slow": {
+        const action: FaultAction = {
+          atMs,
+          kind,
+          factor: requirePositive(`${f}.factor`, a.factor),
+        };
+        if (a.from !== undefined || a.to !== undefined) {
+          action.from = node(`${f}.from`, a.from);
+          action.to = node(`${f}.to`, a.to);
+        }
+        return action;
+      }
+      case "loss":
+      case "duplicate":
+        return {
+          atMs,
+          kind,
+          probability: probability(a.probability as number, `${f}.probability`),
+        };
+      case "pause":
+        return {
+          atMs,
+          kind,
+          node: node(`${f}.node`, a.node),
+          durationMs: requirePositive(`${f}.durationMs`, a.durationMs),
+        };
+      case "crash": {
+        const action: FaultAction = { atMs, kind, node: node(`${f}.node`, a.node) };
+        if (a.recoverAfterMs !== undefined)
+          action.recoverAfterMs = requireNonNegative(`${f}.recoverAfterMs`, a.recoverAfterMs);
+        return action;
+      }
+      case "clock-jump":
+        return {
+          atMs,
+          kind,
+          node: node(`${f}.node`, a.node),
+          deltaMs: requireNumber(`${f}.deltaMs`, a.deltaMs),
+        };
+      case "clock-drift":
+        return {
+          atMs,
+          kind,
+          node: node(`${f}.node`, a.node),
+          driftPpm: requireNumber(`${f}.driftPpm`, a.driftPpm),
+        };
+      case "byzantine":
+        return {
+          atMs,
+          kind,
+          node: node(`${f}.node`, a.node),
+          behavior: requireOneOf(`${f}.behavior`, a.behavior, BYZANTINE),
+        };
+    }
+  });
+  return out
+    .map((action, i) => ({ action, i }))
+    .sort((x, y) => x.action.atMs - y.action.atMs || x.i - y.i)
+    .map((x) => x.action);
+}
+
+/** A one-line human description of an action, for traces and tables. */
+export function describeFault(a: FaultAction): string {
+  switch (a.kind) {
+    case "partition":
+      return `partition ${a.groups.map((g) => `{${g.join(",")}}`).join(" | ")}`;
+    case "partition-majority":
+      return `partition minority {${a.minority.join(",")}}`;
+    case "cut":
+      return `cut ${a.from}->${a.to}`;
+    case "isolate":
+      return `isolate ${a.node}`;
+    case "ring":
+      return `ring ${a.order.join("-")}`;
+    case "heal":
+      return "heal";
+    case "link-down":
+    case "link-up":
+      return `${a.kind} ${a.from}<->${a.to}`;
+    case "slow":
+      return `slow x${a.factor}${a.from ? ` ${a.from}->${a.to}` : ""}`;
+    case "loss":
+    case "duplicate":
+      return `${a.kind} p=${a.probability}`;
+    case "pause":
+      return `pause ${a.node} ${a.durationMs}ms`;
+    case "crash":
+      return `crash ${a.node}${a.recoverAfterMs !== undefined ? ` recover after ${a.recoverAfterMs}ms` : ""}`;
+    case "recover":
+      return `recover ${a.node}`;
+    case "clock-jump":
+      return `clock-jump ${a.node} ${a.deltaMs}ms`;
+    case "clock-drift":
+      return `clock-drift ${a.node} ${a.driftPpm}ppm`;
+    case "byzantine":
+      return `byzantine ${a.node} ${a.behavior}`;
+  }
+}

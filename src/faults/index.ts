@@ -1,0 +1,2 @@
+export * from "./Byzantine.js";
+export * from "./FaultAction.js";

@@ -1,0 +1,266 @@
+// The network between nodes: who can reach whom (partitions, one-way cuts, links down), what a
+// message suffers on the way (loss, duplication, latency from a distribution, a slow-network
+// multiplier, forced reordering) and the switch queue in front of each receiver. It decides, at
+// send time, whether a message is dropped and when each copy arrives. Link state is kept only for
+// links that have been configured or cut, so a world of 10,000 nodes costs no per-pair memory.
+
+import { ConfigError } from "../core/errors.js";
+import { probability } from "../core/units.js";
+import type { Rng } from "../core/Rng.js";
+import { requireNonNegative, requirePositive } from "../core/validate.js";
+import { compileLatency, validateLatency, type LatencySpec } from "./Latency.js";
+import { SwitchQueue } from "./SwitchQueue.js";
+
+export interface LinkOptions {
+  latency?: LatencySpec;
+  lossProbability?: number;
+  duplicateProbability?: number;
+}
+
+export interface LinkOverride extends LinkOptions {
+  from: string;
+  to: string;
+}
+
+export interface NetworkConfig extends LinkOptions {
+  /** With this probability a message gets an extra delay uniform in [0, reorderWindowMs). */
+  reorderProbability?: number;
+  reorderWindowMs?: number;
+  /** A switch output queue in front of every receiver (drop-tail). */
+  switchQueue?: { capacityPackets: number; transmissionMicrosPerPacket: number };
+  links?: LinkOverride[];
+}
+
+export type DropReason = "partition" | "link-down" | "loss" | "queue-full";
+
+interface CompiledLink {
+  sample: (rng: Rng) => number;
+  lossProbability: number;
+  duplicateProbability: number;
+  rng: Rng | undefined;
+}
+
+export const DEFAULT_LATENCY: LatencySpec = { kind: "uniform", minMs: 1, maxMs: 10 };
+
+export class Network {
+  private readonly n: number;
+  private readonly index: Map<string, number>;
+  private readonly defaultLink: CompiledLink;
+  private readonly overrides = new Map<number, CompiledLink>();
+  private readonly senderRngs: (Rng | undefined)[];
+  private readonly reorderProbability: number;
+  private readonly reorderWindowMicros: number;
+  private readonly queueConfig: NetworkConfig["switchQueue"];
+  private readonly queues = new Map<number, SwitchQueue>();
+  /** Partition group of each node, or null when there is no group partition. */
+  private groupOf: Int32Array | null = null;
+  /** One-way cuts, keyed from * n + to. */
+  private readonly cuts = new Set<number>();
+  private readonly down = new Set<number>();
+  private slowFactor = 1;
+  private readonly slowLinks = new Map<number, number>();
+
+  constructor(
+    config: NetworkConfig,
+    private readonly nodeIds: readonly string[],
+    private readonly rng: Rng,
+  ) {
+    this.n = nodeIds.length;
+    this.index = new Map(nodeIds.map((id, i) => [id, i]));
+    this.defaultLink = compileLink(config, "network", DEFAULT_LATENCY, undefined);
+    this.senderRngs = new Array<Rng | undefined>(this.n);
+    this.reorderProbability = probability(
+      config.reorderProbability ?? 0,
+      "network.reorderProbability",
+    );
+    this.reorderWindowMicros =
+      requireNonNegative("network.reorderWindowMs", config.reorderWindowMs ?? 0) * 1000;
+    if (config.switchQueue !== undefined) {
+      // Validate once by building a throwaway queue; the real ones are created lazily per port.
+      new SwitchQueue(config.switchQueue, "network.switchQueue");
+      this.queueConfig = config.switchQueue;
+    }
+    (config.links ?? []).forEach((link, i) => {
+      const field = `network.links[${i}]`;
+      const from = this.requireNode(`${field}.from`, link.from);
+      const to = this.requireNode(`${field}.to`, link.to);
+      const linkRng = rng.derive(`link/${link.from}->${link.to}`);
+      this.overrides.set(
+        from * this.n + to,
+        compileLink(link, field, config.latency ?? DEFAULT_LATENCY, linkRng, this.defaultLink),
+      );
+    });
+  }
+
+  requireNode(field: string, id: unknown): number {
+    const i = typeof id === "string" ? this.index.get(id) : undefined;
+    if (i === undefined) {
+      throw new ConfigError({
+        field,
+        value: id,
+        expected: "the id of a node in this world",
+        fix: `use one of ${this.nodeIds
+          .slice(0, 8)
+          .map((x) => JSON.stringify(x))
+          .join(", ")}${this.n > 8 ? ", …" : ""}`,
+      });
+    }
+    return i;
+  }
+
+  /**
+   * Routes one message sent at `nowMicros`. Returns a drop reason, or null and pushes the arrival
+   * time of each copy (one, or two when duplicated) onto `arrivals`.
+   */
+  route(from: number, to: number, nowMicros: number, arrivals: number[]): DropReason | null {
+    const key = from * this.n + to;
+    if (this.down.size > 0 && this.down.has(key)) return "link-down";
+    if (this.cuts.size > 0 && this.cuts.has(key)) return "partition";
+    if (this.groupOf !== null && this.groupOf[from] !== this.groupOf[to]) return "partition";
+    const link = this.overrides.get(key) ?? this.defaultLink;
+    const rng = link.rng ?? this.senderRng(from);
+    if (link.lossProbability > 0 && rng.float() < link.lossProbability) return "loss";
+    const copies = link.duplicateProbability > 0 && rng.float() < link.duplicateProbability ? 2 : 1;
+    let delivered = 0;
+    for (let c = 0; c < copies; c++) {
+      let latency = link.sample(rng);
+      const slow =
+        this.slowLinks.size > 0 ? (this.slowLinks.get(key) ?? this.slowFactor) : this.slowFactor;
+      if (slow !== 1) latency = Math.round(latency * slow);
+      if (this.reorderProbability > 0 && rng.float() < this.reorderProbability) {
+        latency += Math.floor(rng.float() * this.reorderWindowMicros);
+      }
+      let arrival = nowMicros + latency;
+      if (this.queueConfig !== undefined) {
+        arrival = this.port(to).admit(arrival);
+        if (arrival < 0) continue;
+      }
+      arrivals.push(arrival);
+      delivered++;
+    }
+    return delivered === 0 ? "queue-full" : null;
+  }
+
+  private senderRng(from: number): Rng {
+    let r = this.senderRngs[from];
+    if (r === undefined) {
+      r = this.rng.derive(`net/${this.nodeIds[from]}`);
+      this.senderRngs[from] = r;
+    }
+    return r;
+  }
+
+  private port(to: number): SwitchQueue {
+    let q = this.queues.get(to);
+    if (q === undefined) {
+      q = new SwitchQueue(this.queueConfig!, "network.switchQueue");
+      this.queues.set(to, q);
+    }
+    return q;
+  }
+
+  /** Switch statistics summed over all ports. */
+  queueStats(): { packets: number; drops: number; maxQueueDepthPackets: number } {
+    let packets = 0;
+    let drops = 0;
+    let maxDepth = 0;
+    for (const q of this.queues.values()) {
+      packets += q.packets;
+      drops += q.drops;
+      maxDepth = Math.max(maxDepth, q.maxQueueDepthPackets);
+    }
+    return { packets, drops, maxQueueDepthPackets: maxDepth };
+  }
+
+  // --- Faults -----------------------------------------------------------------------------------
+
+  /** Splits the nodes into groups that cannot reach each other; unlisted nodes form one more group. */
+  partition(groups: readonly (readonly number[])[]): void {
+    const groupOf = new Int32Array(this.n).fill(groups.length);
+    groups.forEach((g, gi) => g.forEach((node) => (groupOf[node] = gi)));
+    this.groupOf = groupOf;
+  }
+
+  /** Cuts the link from → to only: messages from `from` to `to` are lost, the reverse flows. */
+  cut(from: number, to: number): void {
+    this.cuts.add(from * this.n + to);
+  }
+
+  /** Cuts a node off from everyone else, both ways. */
+  isolate(node: number): void {
+    this.partition([[node]]);
+  }
+
+  /** A ring: each node reaches only its two neighbours in `order`. */
+  ring(order: readonly number[]): void {
+    const k = order.length;
+    const neighbours = new Set<number>();
+    for (let i = 0; i < k; i++) {
+      const a = order[i]!;
+      const b = order[(i + 1) % k]!;
+      neighbours.add(a * this.n + b);
+      neighbours.add(b * this.n + a);
+    }
+    for (const a of order)
+      for (const b of order) if (a !== b && !neighbours.has(a * this.n + b)) this.cut(a, b);
+  }
+
+  /** Removes every partition and cut (links taken down stay down until `linkUp`). */
+  heal(): void {
+    this.groupOf = null;
+    this.cuts.clear();
+  }
+
+  linkDown(a: number, b: number): void {
+    this.down.add(a * this.n + b);
+    this.down.add(b * this.n + a);
+  }
+
+  linkUp(a: number, b: number): void {
+    this.down.delete(a * this.n + b);
+    this.down.delete(b * this.n + a);
+  }
+
+  /** Multiplies latency by `factor` on one link (from → to) or, without a link, everywhere. */
+  slow(factor: number, link?: { from: number; to: number }): void {
+    requirePositive("slow.factor", factor);
+    if (link === undefined) this.slowFactor = factor;
+    else this.slowLinks.set(link.from * this.n + link.to, factor);
+  }
+
+  setLossProbability(p: number): void {
+    this.defaultLink.lossProbability = probability(p, "loss.probability");
+  }
+
+  setDuplicateProbability(p: number): void {
+    this.defaultLink.duplicateProbability = probability(p, "duplicate.probability");
+  }
+}
+
+function compileLink(
+  options: LinkOptions,
+  field: string,
+  fallbackLatency: LatencySpec,
+  rng: Rng | undefined,
+  base?: CompiledLink,
+): CompiledLink {
+  const latency =
+    options.latency !== undefined
+      ? validateLatency(options.latency, `${field}.latency`)
+      : undefined;
+  return {
+    sample:
+      latency !== undefined
+        ? compileLatency(latency)
+        : (base?.sample ?? compileLatency(fallbackLatency)),
+    lossProbability:
+      options.lossProbability !== undefined
+        ? probability(options.lossProbability, `${field}.lossProbability`)
+        : (base?.lossProbability ?? 0),
+    duplicateProbability:
+      options.duplicateProbability !== undefined
+        ? probability(options.duplicateProbability, `${field}.duplicateProbability`)
+        : (base?.duplicateProbability ?? 0),
+    rng,
+  };
+}

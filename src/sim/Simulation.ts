@@ -1,0 +1,811 @@
+// The deterministic world. One event queue ordered by (virtual time, sequence); one seed from
+// which every node, link and fault source derives its own random stream; nodes written against
+// the context API in callback or async style. After each event the kernel lets the continuations
+// that event woke run to their next suspension before it takes the next event, so async code sees
+// the time of the event that woke it. Same seed and same config give the same trace, bit for bit.
+
+import { ConfigError, MurphyError, TimeoutError } from "../core/errors.js";
+import { Rng, Seed } from "../core/Rng.js";
+import type { TimerId, TrueTimeInterval } from "../core/Clock.js";
+import {
+  requireInteger,
+  requireNonNegative,
+  requireOneOf,
+  requirePositive,
+} from "../core/validate.js";
+import { Network } from "../net/Network.js";
+import { PhysicalClock } from "../clock/PhysicalClock.js";
+import { StableStorage, validateCrashPolicy } from "../storage/StableStorage.js";
+import {
+  byzantineBehavior,
+  type ByzantineBehavior,
+  type OutgoingMessage,
+} from "../faults/Byzantine.js";
+import { describeFault, validateFaultSchedule, type FaultAction } from "../faults/FaultAction.js";
+import { EventQueue } from "./EventQueue.js";
+import { KernelPromise, type ContinuationCounter } from "./KernelPromise.js";
+import { Trace } from "./Trace.js";
+import type { Message, NodeContext, NodeHandlers, NodeSpec } from "./index.js";
+import type { CrashPolicy, NtpOptions, SimulationConfig } from "./SimulationConfig.js";
+
+const START = 0;
+const DELIVER = 1;
+const TIMER = 2;
+const FAULT = 3;
+const RESUME = 4;
+const NTP = 5;
+const HOOK = 6;
+
+class SimEvent {
+  seq = 0;
+  constructor(
+    public timeMicros: number,
+    readonly type: number,
+    readonly node: number,
+    readonly incarnation: number,
+    readonly id: number,
+    readonly payload: unknown,
+  ) {}
+}
+
+interface Envelope extends Message {
+  readonly isReply: boolean;
+}
+
+interface TimerPayload {
+  readonly callback: () => unknown;
+  /** Internal timers (sleep, request timeouts) run kernel code, not user code. */
+  readonly internal: boolean;
+}
+
+class Host {
+  alive = true;
+  crashedForever = false;
+  incarnation = 0;
+  pausedUntilMicros = 0;
+  parked: SimEvent[] = [];
+  handlers: NodeHandlers = {};
+  ctx!: NodeContext;
+  activeHandlers = 0;
+  readonly pending = new Set<{ abandon(): void }>();
+  readonly requests = new Map<number, { promise: KernelPromise<unknown>; timer: number }>();
+  byzantine: ByzantineBehavior | undefined;
+  readonly sent: OutgoingMessage[] = [];
+  peersCache: string[] | undefined;
+  constructor(
+    readonly index: number,
+    readonly spec: NodeSpec,
+    readonly clock: PhysicalClock,
+    readonly storage: StableStorage,
+    readonly rng: Rng,
+  ) {}
+}
+
+export class NodeFailureError extends MurphyError {
+  readonly code = "E_NODE_FAILURE";
+  readonly definite = true;
+  constructor(
+    readonly node: string,
+    readonly timeMicros: number,
+    readonly seed: string,
+    cause: unknown,
+  ) {
+    super(
+      `node ${node} threw at ${(timeMicros / 1000).toFixed(3)} ms (seed ${seed}): ${cause instanceof Error ? cause.message : String(cause)}`,
+      { cause },
+    );
+  }
+}
+
+export type StopReason = "quiescent" | "time-limit" | "event-limit";
+
+export interface RunResult {
+  seed: string;
+  endMicros: number;
+  events: number;
+  stopReason: StopReason;
+  traceHash: string;
+}
+
+/** How many microtask ticks the kernel waits, at most, for woken continuations per event. */
+const MAX_DRAIN_TICKS = 64;
+
+export class Simulation implements ContinuationCounter {
+  readonly seed: Seed;
+  readonly trace: Trace;
+  readonly network: Network;
+  readonly nodeIds: readonly string[];
+  active = 0;
+  asyncTouched = false;
+  private readonly rng: Rng;
+  private readonly queue: EventQueue<SimEvent>;
+  private readonly hosts: Host[];
+  private readonly index: Map<string, number>;
+  private readonly maxEvents: number;
+  private readonly ntp: Required<NtpOptions> | undefined;
+  private readonly crashPolicy: CrashPolicy;
+  private readonly onNodeError: "throw" | "crash-node";
+  private readonly cancelledTimers = new Set<number>();
+  private readonly arrivals: number[] = [];
+  private nowMicros = 0;
+  private eventCount = 0;
+  private nextTimerId = 1;
+  private nextMessageId = 0;
+  private nextRequestId = 1;
+  private failure: NodeFailureError | undefined;
+  private started = false;
+
+  constructor(config: SimulationConfig) {
+    this.seed = config.seed instanceof Seed ? config.seed : Seed.parse(config.seed);
+    this.rng = new Rng(this.seed);
+    const specs = normaliseNodes(config.nodes);
+    this.nodeIds = specs.map((s) => s.id);
+    this.index = new Map(this.nodeIds.map((id, i) => [id, i]));
+    this.trace = new Trace(this.nodeIds, config.trace);
+    this.network = new Network(config.network ?? {}, this.nodeIds, this.rng.derive("network"));
+    const limits = config.limits ?? {};
+    this.maxEvents = requireInteger("limits.maxEvents", limits.maxEvents ?? 50_000_000, 1);
+    this.queue = new EventQueue(
+      requireInteger("limits.maxQueuedEvents", limits.maxQueuedEvents ?? 10_000_000, 1),
+    );
+    this.crashPolicy = validateCrashPolicy(
+      config.storage?.crashPolicy ?? "random-prefix",
+      "storage.crashPolicy",
+    );
+    this.onNodeError = requireOneOf("onNodeError", config.onNodeError ?? "throw", [
+      "throw",
+      "crash-node",
+    ]);
+    const clocks = config.clocks ?? {};
+    const driftPpmMax = requireNonNegative("clocks.driftPpmMax", clocks.driftPpmMax ?? 0);
+    const offsetMsMax = requireNonNegative(
+      "clocks.initialOffsetMsMax",
+      clocks.initialOffsetMsMax ?? 0,
+    );
+    if (clocks.ntp !== undefined) {
+      this.ntp = {
+        intervalMs: requirePositive("clocks.ntp.intervalMs", clocks.ntp.intervalMs),
+        errorMs: requireNonNegative("clocks.ntp.errorMs", clocks.ntp.errorMs),
+        stepThresholdMs: requirePositive(
+          "clocks.ntp.stepThresholdMs",
+          clocks.ntp.stepThresholdMs ?? 128,
+        ),
+        slewRatePpm: requirePositive("clocks.ntp.slewRatePpm", clocks.ntp.slewRatePpm ?? 500),
+      };
+    }
+    this.hosts = specs.map((spec, i) => {
+      const clockRng = this.rng.derive(`clock/${spec.id}`);
+      const clock = new PhysicalClock(
+        {
+          driftPpm:
+            spec.clock?.driftPpm ??
+            (driftPpmMax > 0 ? clockRng.uniform(-driftPpmMax, driftPpmMax) : 0),
+          initialOffsetMs:
+            spec.clock?.initialOffsetMs ??
+            (offsetMsMax > 0 ? clockRng.uniform(-offsetMsMax, offsetMsMax) : 0),
+          ...(clocks.epochMs !== undefined ? { epochMs: clocks.epochMs } : {}),
+          ...(clocks.driftBoundPpm !== undefined ? { driftBoundPpm: clocks.driftBoundPpm } : {}),
+        },
+        `nodes[${i}].clock`,
+      );
+      const host = new Host(
+        i,
+        spec,
+        clock,
+        new StableStorage(),
+        this.rng.derive(`node/${spec.id}`),
+      );
+      if (spec.byzantine !== undefined) {
+        host.byzantine =
+          typeof spec.byzantine === "function"
+            ? spec.byzantine
+            : byzantineBehavior(spec.byzantine, spec.mutate);
+      }
+      return host;
+    });
+    const faults = validateFaultSchedule(config.faults ?? [], this.nodeIds);
+    for (const action of faults)
+      this.schedule(Math.round(action.atMs * 1000), FAULT, -1, 0, 0, action);
+  }
+
+  // --- Observing the world ---------------------------------------------------------------------
+
+  get now(): number {
+    return this.nowMicros;
+  }
+
+  get events(): number {
+    return this.eventCount;
+  }
+
+  /** Stable storage of a node, for checks after the run (it survives crashes). */
+  storageOf(id: string): StableStorage {
+    return this.host(id, "storageOf").storage;
+  }
+
+  clockOf(id: string): PhysicalClock {
+    return this.host(id, "clockOf").clock;
+  }
+
+  isAlive(id: string): boolean {
+    return this.host(id, "isAlive").alive;
+  }
+
+  /** Runs `callback` at virtual time `atMs` (for drivers that sample or inject). */
+  at(atMs: number, callback: () => void): void {
+    requireNonNegative("at.atMs", atMs);
+    this.schedule(Math.round(atMs * 1000), HOOK, -1, 0, 0, callback);
+  }
+
+  /** Applies a fault now (from a hook), exactly as a scheduled one would be. */
+  inject(action: FaultAction): void {
+    const [valid] = validateFaultSchedule(
+      [{ ...action, atMs: this.nowMicros / 1000 }],
+      this.nodeIds,
+    );
+    this.applyFault(valid!);
+  }
+
+  // --- Running -----------------------------------------------------------------------------------
+
+  /** Runs until no event is left, virtual time passes `untilMs`, or the event limit is reached. */
+  async run(options: { untilMs?: number } = {}): Promise<RunResult> {
+    const untilMicros =
+      options.untilMs === undefined
+        ? Infinity
+        : Math.round(requireNonNegative("untilMs", options.untilMs) * 1000);
+    if (!this.started) {
+      this.started = true;
+      for (const host of this.hosts) this.schedule(0, START, host.index, 0, 0, undefined);
+      if (this.ntp !== undefined) {
+        const intervalMicros = Math.round(this.ntp.intervalMs * 1000);
+        for (const host of this.hosts) {
+          const phase = this.rng
+            .derive(`ntp-phase/${this.nodeIds[host.index]}`)
+            .int(intervalMicros);
+          this.schedule(phase, NTP, host.index, 0, 0, undefined);
+        }
+      }
+    }
+    const queue = this.queue;
+    let stopReason: StopReason = "quiescent";
+    for (;;) {
+      const next = queue.peek();
+      if (next === undefined) break;
+      if (next.timeMicros > untilMicros) {
+        stopReason = "time-limit";
+        break;
+      }
+      if (this.eventCount >= this.maxEvents) {
+        stopReason = "event-limit";
+        break;
+      }
+      queue.pop();
+      this.nowMicros = next.timeMicros;
+      this.eventCount++;
+      this.dispatch(next);
+      if (this.asyncTouched) {
+        this.asyncTouched = false;
+        let ticks = 0;
+        do await null;
+        while (this.active > 0 && ++ticks < MAX_DRAIN_TICKS);
+      }
+      if (this.failure !== undefined) throw this.failure;
+    }
+    if (stopReason === "time-limit" && untilMicros > this.nowMicros) this.nowMicros = untilMicros;
+    return {
+      seed: this.seed.toString(),
+      endMicros: this.nowMicros,
+      events: this.eventCount,
+      stopReason,
+      traceHash: this.trace.hash,
+    };
+  }
+
+  private dispatch(ev: SimEvent): void {
+    switch (ev.type) {
+      case DELIVER:
+        return this.deliver(ev);
+      case TIMER:
+        return this.fireTimer(ev);
+      case START:
+        return this.startNode(ev);
+      case FAULT:
+        return this.applyFault(ev.payload as FaultAction);
+      case RESUME:
+        return this.resume(this.hosts[ev.node]!);
+      case NTP:
+        return this.ntpSync(this.hosts[ev.node]!);
+      case HOOK:
+        (ev.payload as () => void)();
+        return;
+    }
+  }
+
+  private schedule(
+    timeMicros: number,
+    type: number,
+    node: number,
+    incarnation: number,
+    id: number,
+    payload: unknown,
+  ): void {
+    this.queue.push(new SimEvent(timeMicros, type, node, incarnation, id, payload));
+  }
+
+  /** True if the event may run now; parks it if the node is paused, drops it if stale. */
+  private admit(host: Host, ev: SimEvent): boolean {
+    if (!host.alive || ev.incarnation !== host.incarnation) return false;
+    if (host.pausedUntilMicros > this.nowMicros) {
+      host.parked.push(ev);
+      return false;
+    }
+    return true;
+  }
+
+  private startNode(ev: SimEvent): void {
+    const host = this.hosts[ev.node]!;
+    if (!this.admit(host, ev)) return;
+    host.ctx = this.makeContext(host);
+    this.trace.record(host.incarnation === 0 ? "start" : "recover", this.nowMicros, host.index);
+    this.invoke(host, () => {
+      host.handlers = host.spec.factory(host.ctx) ?? {};
+      return host.handlers.onStart?.();
+    });
+  }
+
+  private deliver(ev: SimEvent): void {
+    const host = this.hosts[ev.node]!;
+    const envelope = ev.payload as Envelope;
+    const from = this.index.get(envelope.from)!;
+    if (!host.alive) {
+      this.trace.record("drop", this.nowMicros, from, host.index, ev.id, "node-down");
+      return;
+    }
+    if (host.pausedUntilMicros > this.nowMicros) {
+      host.parked.push(ev);
+      return;
+    }
+    if (envelope.isReply) {
+      const pending = host.requests.get(envelope.requestId!);
+      if (pending === undefined) {
+        this.trace.record("drop", this.nowMicros, from, host.index, ev.id, "late-reply");
+        return;
+      }
+      this.trace.record("deliver", this.nowMicros, host.index, from, ev.id);
+      host.requests.delete(envelope.requestId!);
+      this.cancelledTimers.add(pending.timer);
+      host.pending.delete(pending.promise);
+      pending.promise.settle(true, envelope.body);
+      return;
+    }
+    this.trace.record("deliver", this.nowMicros, host.index, from, ev.id);
+    const handler = host.handlers.onMessage;
+    if (handler !== undefined) this.invoke(host, () => handler.call(host.handlers, envelope));
+  }
+
+  private fireTimer(ev: SimEvent): void {
+    if (this.cancelledTimers.size > 0 && this.cancelledTimers.delete(ev.id)) return;
+    const host = this.hosts[ev.node]!;
+    if (!this.admit(host, ev)) return;
+    const timer = ev.payload as TimerPayload;
+    if (timer.internal) {
+      timer.callback();
+      return;
+    }
+    this.trace.record("timer", this.nowMicros, host.index, -1, ev.id);
+    this.invoke(host, timer.callback);
+  }
+
+  /** Runs user code for a node; a returned promise is tracked until it settles. */
+  private invoke(host: Host, fn: () => unknown): void {
+    let result: unknown;
+    try {
+      result = fn();
+    } catch (error) {
+      this.nodeError(host, error);
+      return;
+    }
+    if (
+      result !== undefined &&
+      result !== null &&
+      typeof (result as PromiseLike<unknown>).then === "function"
+    ) {
+      const incarnation = host.incarnation;
+      this.asyncTouched = true;
+      this.active++;
+      host.activeHandlers++;
+      (result as PromiseLike<unknown>).then(
+        () => {
+          if (host.incarnation !== incarnation) return;
+          host.activeHandlers--;
+          this.active--;
+        },
+        (error: unknown) => {
+          if (host.incarnation !== incarnation) return;
+          host.activeHandlers--;
+          this.active--;
+          this.nodeError(host, error);
+        },
+      );
+    }
+  }
+
+  private nodeError(host: Host, error: unknown): void {
+    const id = this.nodeIds[host.index]!;
+    if (this.onNodeError === "crash-node") {
+      this.trace.record("log", this.nowMicros, host.index, -1, -1, `uncaught: ${String(error)}`);
+      this.crash(host, false);
+      return;
+    }
+    this.failure ??= new NodeFailureError(id, this.nowMicros, this.seed.toString(), error);
+  }
+
+  // --- Messaging -------------------------------------------------------------------------------
+
+  private send(
+    host: Host,
+    to: string,
+    body: unknown,
+    requestId: number | undefined,
+    isReply: boolean,
+  ): void {
+    const target = this.index.get(to);
+    if (target === undefined) {
+      throw new ConfigError({
+        field: "send.to",
+        value: to,
+        expected: "the id of a node in this world",
+        fix: "send only to ids from ctx.peers",
+      });
+    }
+    if (host.byzantine !== undefined) {
+      const out = host.byzantine(
+        { to, body },
+        { rng: host.rng.derive("byzantine"), sent: host.sent, self: this.nodeIds[host.index]! },
+      );
+      if (host.sent.length >= 100) host.sent.shift();
+      host.sent.push({ to, body });
+      if (out.length !== 1 || out[0]!.body !== body || out[0]!.to !== to) {
+        this.trace.record(
+          "byzantine",
+          this.nowMicros,
+          host.index,
+          target,
+          -1,
+          `rewrote 1 message into ${out.length}`,
+        );
+      }
+      for (const m of out) {
+        const t = this.index.get(m.to);
+        if (t !== undefined) this.transmit(host.index, t, m.body, requestId, isReply);
+      }
+      return;
+    }
+    this.transmit(host.index, target, body, requestId, isReply);
+  }
+
+  private transmit(
+    from: number,
+    to: number,
+    body: unknown,
+    requestId: number | undefined,
+    isReply: boolean,
+  ): void {
+    const id = this.nextMessageId++;
+    const trace = this.trace;
+    trace.record(
+      "send",
+      this.nowMicros,
+      from,
+      to,
+      id,
+      undefined,
+      trace.materialize ? body : undefined,
+    );
+    const arrivals = this.arrivals;
+    arrivals.length = 0;
+    const drop = this.network.route(from, to, this.nowMicros, arrivals);
+    if (drop !== null) {
+      trace.record("drop", this.nowMicros, from, to, id, drop);
+      return;
+    }
+    const envelope: Envelope = { from: this.nodeIds[from]!, body, requestId, isReply };
+    for (let i = 0; i < arrivals.length; i++) {
+      if (i > 0) trace.record("duplicate", this.nowMicros, from, to, id);
+      this.schedule(arrivals[i]!, DELIVER, to, 0, id, envelope);
+    }
+  }
+
+  private request(
+    host: Host,
+    to: string,
+    body: unknown,
+    timeoutMs: number,
+  ): KernelPromise<unknown> {
+    requireNonNegative("request.timeoutMs", timeoutMs);
+    const promise = KernelPromise.create<unknown>(this);
+    const requestId = this.nextRequestId++;
+    host.pending.add(promise);
+    const timer = this.addTimer(host, timeoutMs, true, () => {
+      if (!host.requests.delete(requestId)) return;
+      host.pending.delete(promise);
+      promise.settle(false, new TimeoutError(`request ${requestId} to ${to}`, timeoutMs));
+    });
+    host.requests.set(requestId, { promise, timer });
+    this.send(host, to, body, requestId, false);
+    return promise;
+  }
+
+  private addTimer(
+    host: Host,
+    delayMs: number,
+    internal: boolean,
+    callback: () => unknown,
+  ): TimerId {
+    const id = this.nextTimerId++;
+    const delayMicros = Math.max(0, Math.round(delayMs * 1000));
+    const payload: TimerPayload = { callback, internal };
+    this.schedule(this.nowMicros + delayMicros, TIMER, host.index, host.incarnation, id, payload);
+    return id;
+  }
+
+  private sleep(host: Host, delayMs: number): KernelPromise<void> {
+    requireNonNegative("sleep.delayMs", delayMs);
+    const promise = KernelPromise.create<void>(this);
+    host.pending.add(promise);
+    this.addTimer(host, delayMs, true, () => {
+      host.pending.delete(promise);
+      promise.settle(true, undefined);
+    });
+    return promise;
+  }
+
+  private makeContext(host: Host): NodeContext {
+    const nodeIds = this.nodeIds;
+    const now = () => this.nowMicros;
+    const id = this.nodeIds[host.index]!;
+    const clock = host.clock;
+    const random = host.rng.derive(`incarnation/${host.incarnation}`);
+    return {
+      id,
+      get peers(): readonly string[] {
+        return (host.peersCache ??= nodeIds.filter((x) => x !== id));
+      },
+      incarnation: host.incarnation,
+      send: (to, body) => this.send(host, to, body, undefined, false),
+      request: <R>(to: string, body: unknown, options: { timeoutMs: number }) =>
+        this.request(host, to, body, options.timeoutMs) as unknown as Promise<R>,
+      reply: (message, body) => {
+        if (message.requestId === undefined) {
+          throw new ConfigError({
+            field: "reply.message",
+            value: message.body,
+            expected: "a message sent with request()",
+            fix: "answer plain messages with send()",
+          });
+        }
+        this.send(host, message.from, body, message.requestId, true);
+      },
+      setTimer: (delayMs, callback) =>
+        this.addTimer(host, requireNonNegative("setTimer.delayMs", delayMs), false, callback),
+      clearTimer: (timerId) => {
+        this.cancelledTimers.add(timerId);
+      },
+      sleep: (delayMs) => this.sleep(host, delayMs),
+      clock: {
+        wallMs: () => clock.wallMicros(now()) / 1000,
+        monotonicMs: () => clock.monotonicMicros(now()) / 1000,
+        trueTime: (): TrueTimeInterval => {
+          const t = clock.trueTime(now());
+          return { earliestMs: t.earliestMicros / 1000, latestMs: t.latestMicros / 1000 };
+        },
+      },
+      storage: host.storage,
+      random,
+      log: (...parts) => {
+        this.trace.record(
+          "log",
+          this.nowMicros,
+          host.index,
+          -1,
+          -1,
+          parts.map((p) => (typeof p === "string" ? p : JSON.stringify(p))).join(" "),
+        );
+      },
+    };
+  }
+
+  // --- Faults ----------------------------------------------------------------------------------
+
+  private host(id: string, field: string): Host {
+    const i = this.index.get(id);
+    if (i === undefined) {
+      throw new ConfigError({
+        field,
+        value: id,
+        expected: "the id of a node in this world",
+        fix: `use one of ${this.nodeIds.slice(0, 8).join(", ")}`,
+      });
+    }
+    return this.hosts[i]!;
+  }
+
+  private applyFault(a: FaultAction): void {
+    const idx = (id: string) => this.index.get(id)!;
+    const target = "node" in a ? idx(a.node) : -1;
+    this.trace.record("fault", this.nowMicros, target, -1, -1, describeFault(a));
+    const net = this.network;
+    switch (a.kind) {
+      case "partition":
+        return net.partition(a.groups.map((g) => g.map(idx)));
+      case "partition-majority":
+        return net.partition([a.minority.map(idx)]);
+      case "cut":
+        return net.cut(idx(a.from), idx(a.to));
+      case "isolate":
+        return net.isolate(target);
+      case "ring":
+        return net.ring(a.order.map(idx));
+      case "heal":
+        return net.heal();
+      case "link-down":
+        return net.linkDown(idx(a.from), idx(a.to));
+      case "link-up":
+        return net.linkUp(idx(a.from), idx(a.to));
+      case "slow":
+        return net.slow(
+          a.factor,
+          a.from !== undefined && a.to !== undefined
+            ? { from: idx(a.from), to: idx(a.to) }
+            : undefined,
+        );
+      case "loss":
+        return net.setLossProbability(a.probability);
+      case "duplicate":
+        return net.setDuplicateProbability(a.probability);
+      case "pause":
+        return this.pause(this.hosts[target]!, Math.round(a.durationMs * 1000));
+      case "crash": {
+        const host = this.hosts[target]!;
+        this.crash(host, a.recoverAfterMs === undefined);
+        if (a.recoverAfterMs !== undefined) {
+          this.schedule(this.nowMicros + Math.round(a.recoverAfterMs * 1000), FAULT, -1, 0, 0, {
+            atMs: 0,
+            kind: "recover",
+            node: a.node,
+          } satisfies FaultAction);
+        }
+        return;
+      }
+      case "recover":
+        return this.recover(this.hosts[target]!);
+      case "clock-jump":
+        this.hosts[target]!.clock.step(this.nowMicros, Math.round(a.deltaMs * 1000));
+        this.trace.record("clock", this.nowMicros, target, -1, -1, `step ${a.deltaMs}ms`);
+        return;
+      case "clock-drift":
+        this.hosts[target]!.clock.setDriftPpm(this.nowMicros, a.driftPpm);
+        this.trace.record("clock", this.nowMicros, target, -1, -1, `drift ${a.driftPpm}ppm`);
+        return;
+      case "byzantine": {
+        const host = this.hosts[target]!;
+        host.byzantine =
+          a.behavior === "honest" ? undefined : byzantineBehavior(a.behavior, host.spec.mutate);
+        return;
+      }
+    }
+  }
+
+  private pause(host: Host, durationMicros: number): void {
+    const until = Math.max(host.pausedUntilMicros, this.nowMicros + durationMicros);
+    host.pausedUntilMicros = until;
+    this.trace.record("pause", this.nowMicros, host.index, -1, -1, `${durationMicros / 1000}ms`);
+    this.schedule(until, RESUME, host.index, 0, 0, undefined);
+  }
+
+  private resume(host: Host): void {
+    if (host.pausedUntilMicros === 0 || host.pausedUntilMicros > this.nowMicros) return;
+    host.pausedUntilMicros = 0;
+    this.trace.record("resume", this.nowMicros, host.index, -1, -1, `${host.parked.length} parked`);
+    const parked = host.parked;
+    host.parked = [];
+    for (const ev of parked) {
+      ev.timeMicros = this.nowMicros;
+      this.queue.push(ev);
+    }
+  }
+
+  private crash(host: Host, forever: boolean): void {
+    if (!host.alive) return;
+    host.alive = false;
+    host.crashedForever = forever;
+    host.incarnation++;
+    host.pausedUntilMicros = 0;
+    host.parked = [];
+    this.active -= host.activeHandlers;
+    host.activeHandlers = 0;
+    for (const p of host.pending) p.abandon();
+    host.pending.clear();
+    host.requests.clear();
+    host.handlers = {};
+    const lost = host.storage.crash(host.rng.derive(`crash/${host.incarnation}`), this.crashPolicy);
+    this.trace.record(
+      "crash",
+      this.nowMicros,
+      host.index,
+      -1,
+      -1,
+      `lost ${lost.lostWrites} unsynced writes`,
+    );
+  }
+
+  private recover(host: Host): void {
+    if (host.alive) return;
+    host.alive = true;
+    host.crashedForever = false;
+    this.schedule(this.nowMicros, START, host.index, host.incarnation, 0, undefined);
+  }
+
+  private ntpSync(host: Host): void {
+    const ntp = this.ntp!;
+    const rng = host.rng.derive("ntp");
+    const errorMicros = Math.round(rng.uniform(-ntp.errorMs, ntp.errorMs) * 1000);
+    const result = host.clock.ntpSync(this.nowMicros, errorMicros, {
+      stepThresholdMs: ntp.stepThresholdMs,
+      slewRatePpm: ntp.slewRatePpm,
+      uncertaintyMs: ntp.errorMs,
+    });
+    this.trace.record(
+      "clock",
+      this.nowMicros,
+      host.index,
+      -1,
+      -1,
+      `ntp ${result.action} ${result.offsetMicros}us`,
+    );
+    this.schedule(
+      this.nowMicros + Math.round(ntp.intervalMs * 1000),
+      NTP,
+      host.index,
+      0,
+      0,
+      undefined,
+    );
+  }
+}
+
+function normaliseNodes(nodes: SimulationConfig["nodes"]): NodeSpec[] {
+  const specs: NodeSpec[] = Array.isArray(nodes)
+    ? nodes
+    : Object.entries(nodes).map(([id, factory]) => ({ id, factory }));
+  if (specs.length === 0) {
+    throw new ConfigError({
+      field: "nodes",
+      value: nodes,
+      expected: "at least one node",
+      fix: "add a node",
+    });
+  }
+  const seen = new Set<string>();
+  specs.forEach((spec, i) => {
+    if (typeof spec.id !== "string" || spec.id === "" || seen.has(spec.id)) {
+      throw new ConfigError({
+        field: `nodes[${i}].id`,
+        value: spec.id,
+        expected: "a unique non-empty string",
+        fix: "give every node its own name",
+      });
+    }
+    if (typeof spec.factory !== "function") {
+      throw new ConfigError({
+        field: `nodes[${i}].factory`,
+        value: spec.factory,
+        expected: "a function (ctx) => handlers",
+        fix: "pass the node's factory",
+      });
+    }
+    seen.add(spec.id);
+  });
+  return specs;
+}

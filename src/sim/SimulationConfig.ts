@@ -1,0 +1,71 @@
+// The configuration of a simulated world: its seed, its nodes, the network between them, their
+// clocks and disks, the fault schedule and the run's limits. Everything is validated when the
+// world is built; a bad value fails with a ConfigError naming the field, the value and the fix.
+
+import type { Seed } from "../core/Rng.js";
+import type { NetworkConfig } from "../net/Network.js";
+import type { ByzantineBehavior } from "../faults/Byzantine.js";
+import type { ByzantineBehaviorName, FaultAction } from "../faults/FaultAction.js";
+import type { TraceOptions } from "./Trace.js";
+import type { NodeFactory } from "./NodeApi.js";
+
+export interface NodeClockOptions {
+  /** Fixed drift of this node's oscillator, in parts per million (positive runs fast). */
+  driftPpm?: number;
+  /** Offset of this node's wall clock from true time at the start, in ms. */
+  initialOffsetMs?: number;
+}
+
+export interface NodeSpec {
+  id: string;
+  factory: NodeFactory;
+  clock?: NodeClockOptions;
+  /** Makes this node Byzantine from the start: a named adversary or a user function. */
+  byzantine?: ByzantineBehaviorName | ByzantineBehavior;
+  /** Protocol-aware rewrite used by the "equivocate" and "lie" adversaries. */
+  mutate?: (body: unknown, to: string, rng: import("../core/Rng.js").Rng) => unknown;
+}
+
+export interface NtpOptions {
+  intervalMs: number;
+  /** Each sync's measurement error is uniform in ±errorMs (LAN ≈ 35 ms, internet ≈ 100 ms). */
+  errorMs: number;
+  /** Offsets above this are stepped, below it slewed (ntpd: 128 ms). */
+  stepThresholdMs?: number;
+  slewRatePpm?: number;
+}
+
+export interface ClocksConfig {
+  /** Each node's drift is drawn uniformly from ±driftPpmMax unless its spec fixes it. */
+  driftPpmMax?: number;
+  /** Each node's initial wall-clock offset is drawn uniformly from ±initialOffsetMsMax. */
+  initialOffsetMsMax?: number;
+  /** The drift bound TrueTime assumes (ppm); intervals are correct while |drift| stays below it. */
+  driftBoundPpm?: number;
+  /** Wall-clock reading (ms since the epoch) at virtual time zero. */
+  epochMs?: number;
+  ntp?: NtpOptions;
+}
+
+import type { CrashPolicy } from "../storage/StableStorage.js";
+export type { CrashPolicy };
+
+export interface SimulationLimits {
+  /** Stop after this many events (default 50 million). */
+  maxEvents?: number;
+  /** Fail if more than this many events are pending at once (default 10 million). */
+  maxQueuedEvents?: number;
+}
+
+export interface SimulationConfig {
+  seed: Seed | string | number | bigint;
+  nodes: NodeSpec[] | Record<string, NodeFactory>;
+  network?: NetworkConfig;
+  clocks?: ClocksConfig;
+  storage?: { crashPolicy?: CrashPolicy };
+  faults?: FaultAction[];
+  limits?: SimulationLimits;
+  trace?: TraceOptions;
+  /** What a node's uncaught error does: stop the run with the error (default), or crash the node. */
+  onNodeError?: "throw" | "crash-node";
+}

@@ -1,0 +1,147 @@
+// The trace: every send, delivery, drop (with its reason), duplicate, timer, pause, crash,
+// recovery, clock adjustment, fault and Byzantine action, stamped with virtual time and node. It is
+// folded into a 64-bit hash as it happens, so two runs can be compared without storing either;
+// optionally it streams as JSON lines to a sink and keeps a bounded tail in memory.
+
+export const TRACE_KINDS = [
+  "start",
+  "send",
+  "deliver",
+  "drop",
+  "duplicate",
+  "timer",
+  "pause",
+  "resume",
+  "crash",
+  "recover",
+  "clock",
+  "fault",
+  "byzantine",
+  "log",
+] as const;
+export type TraceKind = (typeof TRACE_KINDS)[number];
+
+export interface TraceEvent {
+  tMicros: number;
+  kind: TraceKind;
+  node: string;
+  peer?: string;
+  /** Message id for send/deliver/drop/duplicate; timer id for timers. */
+  id?: number;
+  /** The drop reason, the fault, the clock action or the log text. */
+  detail?: string;
+  body?: unknown;
+}
+
+export interface TraceOptions {
+  /** Receives each event as one JSON line (no newline). */
+  sink?: (line: string) => void;
+  /** Keep at most this many most recent events in memory (0 = none). */
+  keepLast?: number;
+}
+
+const KIND_CODE: Record<TraceKind, number> = Object.fromEntries(
+  TRACE_KINDS.map((k, i) => [k, i + 1]),
+) as Record<TraceKind, number>;
+
+const TWO_POW_32 = 4294967296;
+
+export class Trace {
+  private h1 = 0x811c9dc5;
+  private h2 = 0x1b873593;
+  private readonly counts = new Map<TraceKind, number>();
+  private readonly dropReasons = new Map<string, number>();
+  private readonly recent: TraceEvent[] = [];
+  private readonly sink: ((line: string) => void) | undefined;
+  private readonly keepLast: number;
+  readonly materialize: boolean;
+  events = 0;
+
+  constructor(
+    private readonly nodeNames: readonly string[],
+    options: TraceOptions = {},
+  ) {
+    this.sink = options.sink;
+    this.keepLast = options.keepLast ?? 0;
+    this.materialize = this.sink !== undefined || this.keepLast > 0;
+  }
+
+  /** Records one event. `node` and `peer` are node indexes (-1 for none). */
+  record(
+    kind: TraceKind,
+    tMicros: number,
+    node: number,
+    peer = -1,
+    id = -1,
+    detail?: string,
+    body?: unknown,
+  ): void {
+    this.events++;
+    this.counts.set(kind, (this.counts.get(kind) ?? 0) + 1);
+    if (kind === "drop" && detail !== undefined) {
+      this.dropReasons.set(detail, (this.dropReasons.get(detail) ?? 0) + 1);
+    }
+    this.mix(KIND_CODE[kind]);
+    this.mix(tMicros >>> 0);
+    this.mix(Math.floor(tMicros / TWO_POW_32));
+    this.mix(node);
+    this.mix(peer);
+    this.mix(id);
+    if (detail !== undefined) {
+      for (let i = 0; i < detail.length; i++) this.mix(detail.charCodeAt(i));
+    }
+    if (!this.materialize) return;
+    const event: TraceEvent = { tMicros, kind, node: this.nodeNames[node] ?? "world" };
+    if (peer >= 0) event.peer = this.nodeNames[peer];
+    if (id >= 0) event.id = id;
+    if (detail !== undefined) event.detail = detail;
+    if (body !== undefined) event.body = body;
+    if (this.sink) this.sink(safeJson(event));
+    if (this.keepLast > 0) {
+      this.recent.push(event);
+      if (this.recent.length > this.keepLast * 2)
+        this.recent.splice(0, this.recent.length - this.keepLast);
+    }
+  }
+
+  private mix(x: number): void {
+    this.h1 = Math.imul(this.h1 ^ (x | 0), 0x01000193);
+    this.h2 = Math.imul(this.h2 ^ (x | 0), 0x5bd1e995);
+    this.h2 ^= this.h2 >>> 15;
+  }
+
+  /** The trace hash so far, as 16 hex digits. */
+  get hash(): string {
+    return (
+      (this.h1 >>> 0).toString(16).padStart(8, "0") + (this.h2 >>> 0).toString(16).padStart(8, "0")
+    );
+  }
+
+  count(kind: TraceKind): number {
+    return this.counts.get(kind) ?? 0;
+  }
+
+  drops(reason: string): number {
+    return this.dropReasons.get(reason) ?? 0;
+  }
+
+  /** Counts by kind and drops by reason, sorted for stable output. */
+  summary(): { byKind: Record<string, number>; dropsByReason: Record<string, number> } {
+    const sorted = (m: Map<string, number>) =>
+      Object.fromEntries([...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    return { byKind: sorted(this.counts), dropsByReason: sorted(this.dropReasons) };
+  }
+
+  /** The most recent events kept in memory (at most `keepLast`). */
+  tail(): TraceEvent[] {
+    return this.recent.slice(-this.keepLast);
+  }
+}
+
+function safeJson(event: TraceEvent): string {
+  try {
+    return JSON.stringify(event, (_k, v: unknown) => (typeof v === "bigint" ? `${v}n` : v));
+  } catch {
+    return JSON.stringify({ ...event, body: "[unserialisable]" });
+  }
+}
