@@ -1,0 +1,150 @@
+// A timeout that follows the response times it observes. It keeps the last `windowSize` response
+// times and sets the timeout to multiplier × (the given percentile of them) + padding, kept within
+// [minTimeoutMs, maxTimeoutMs], and uses `initialTimeoutMs` until the first sample arrives. The
+// defaults are the chapter's: window 100, 2 × p99, within [1 s, 30 s], 5 s before any sample.
+//
+// `AdaptiveTimeout.forFalseTimeoutRate` builds the other common shape: choose how often a healthy
+// call may be timed out (say 0.1%) and use that percentile, with padding for what the window has
+// not seen. Only completed calls should be recorded: a timed-out call's duration is unknown.
+// Percentiles are nearest-rank: the p-th percentile of n samples is the ceil(p·n)-th smallest.
+
+import { ConfigError } from "../core/errors.js";
+import {
+  requireInteger,
+  requireNonNegative,
+  requirePositive,
+  requireRange,
+} from "../core/validate.js";
+import type { TimeoutPolicy } from "./TimeoutPolicy.js";
+
+export interface AdaptiveTimeoutOptions {
+  /** Response times kept. Default 100. */
+  readonly windowSize?: number;
+  /** Percentile of the window, in (0, 1]. Default 0.99. */
+  readonly percentile?: number;
+  /** Factor applied to the percentile. Default 2. Must be > 0. */
+  readonly multiplier?: number;
+  /** Added after the multiplier, in ms. Default 0. */
+  readonly paddingMs?: number;
+  /** Default 1_000. */
+  readonly minTimeoutMs?: number;
+  /** Default 30_000. */
+  readonly maxTimeoutMs?: number;
+  /** Used before any sample. Default 5_000; must lie in [minTimeoutMs, maxTimeoutMs]. */
+  readonly initialTimeoutMs?: number;
+}
+
+export interface FalseTimeoutRateOptions extends Omit<
+  AdaptiveTimeoutOptions,
+  "percentile" | "multiplier"
+> {
+  /** Fraction of healthy calls allowed to time out, in (0, 1), e.g. 0.001 for 0.1%. */
+  readonly falseTimeoutRate: number;
+}
+
+export class AdaptiveTimeout implements TimeoutPolicy {
+  readonly windowSize: number;
+  readonly percentile: number;
+  readonly multiplier: number;
+  readonly paddingMs: number;
+  readonly minTimeoutMs: number;
+  readonly maxTimeoutMs: number;
+  readonly initialTimeoutMs: number;
+  private readonly samples: number[] = [];
+  private next = 0;
+  private cachedMs: number | undefined;
+
+  constructor(options: AdaptiveTimeoutOptions = {}) {
+    this.windowSize = requireInteger("windowSize", options.windowSize ?? 100, 1);
+    this.percentile = requireRange("percentile", options.percentile ?? 0.99, 0, 1);
+    if (this.percentile === 0) {
+      throw new ConfigError({
+        field: "percentile",
+        value: 0,
+        expected: "in (0, 1]",
+        fix: "use e.g. 0.99 for p99",
+      });
+    }
+    this.multiplier = requirePositive("multiplier", options.multiplier ?? 2);
+    this.paddingMs = requireNonNegative("paddingMs", options.paddingMs ?? 0);
+    this.minTimeoutMs = requirePositive("minTimeoutMs", options.minTimeoutMs ?? 1_000);
+    this.maxTimeoutMs = requirePositive("maxTimeoutMs", options.maxTimeoutMs ?? 30_000);
+    if (this.maxTimeoutMs < this.minTimeoutMs) {
+      throw new ConfigError({
+        field: "maxTimeoutMs",
+        value: this.maxTimeoutMs,
+        expected: `>= minTimeoutMs (${this.minTimeoutMs})`,
+        fix: "raise maxTimeoutMs or lower minTimeoutMs",
+      });
+    }
+    this.initialTimeoutMs = requireRange(
+      "initialTimeoutMs",
+      options.initialTimeoutMs ?? 5_000,
+      this.minTimeoutMs,
+      this.maxTimeoutMs,
+    );
+  }
+
+  /**
+   * Timeout = the (1 − falseTimeoutRate) percentile + paddingMs. The window must hold at least
+   * 1 / falseTimeoutRate samples, else that percentile is just the window's maximum.
+   */
+  static forFalseTimeoutRate(options: FalseTimeoutRateOptions): AdaptiveTimeout {
+    const rate = requireRange("falseTimeoutRate", options.falseTimeoutRate, 0, 1);
+    if (rate === 0 || rate === 1) {
+      throw new ConfigError({
+        field: "falseTimeoutRate",
+        value: rate,
+        expected: "in (0, 1)",
+        fix: "use e.g. 0.001 for 0.1% of healthy calls timed out",
+      });
+    }
+    const needed = Math.ceil(1 / rate);
+    const windowSize = options.windowSize ?? Math.max(1_000, needed);
+    if (windowSize < needed) {
+      throw new ConfigError({
+        field: "windowSize",
+        value: windowSize,
+        expected: `>= 1 / falseTimeoutRate = ${needed}`,
+        fix: `keep at least ${needed} samples, or accept a higher falseTimeoutRate`,
+      });
+    }
+    return new AdaptiveTimeout({
+      ...options,
+      windowSize,
+      percentile: 1 - rate,
+      multiplier: 1,
+      paddingMs: options.paddingMs ?? 0,
+    });
+  }
+
+  recordResponseMs(responseMs: number): void {
+    requireNonNegative("responseMs", responseMs);
+    if (this.samples.length < this.windowSize) this.samples.push(responseMs);
+    else this.samples[this.next] = responseMs;
+    this.next = (this.next + 1) % this.windowSize;
+    this.cachedMs = undefined;
+  }
+
+  /** Samples currently in the window. */
+  sampleCount(): number {
+    return this.samples.length;
+  }
+
+  /** The configured percentile of the window, or undefined before any sample. */
+  percentileMs(): number | undefined {
+    if (this.samples.length === 0) return undefined;
+    const sorted = [...this.samples].sort((a, b) => a - b);
+    const rank = Math.ceil(this.percentile * sorted.length);
+    return sorted[Math.max(0, rank - 1)];
+  }
+
+  timeoutMs(): number {
+    if (this.cachedMs !== undefined) return this.cachedMs;
+    const p = this.percentileMs();
+    if (p === undefined) return this.initialTimeoutMs;
+    const raw = this.multiplier * p + this.paddingMs;
+    this.cachedMs = Math.min(this.maxTimeoutMs, Math.max(this.minTimeoutMs, raw));
+    return this.cachedMs;
+  }
+}

@@ -1,0 +1,85 @@
+// Bounds one call in time. When the timeout fires, the returned promise rejects with a
+// TimeoutError (indeterminate: the call may still take effect) and the signal handed to the
+// operation aborts, so that an operation that listens can stop its work. An operation that does
+// not listen keeps running; its late result is dropped. With a TimeoutPolicy, the durations of
+// calls that complete are measured on the monotonic clock and fed back to the policy.
+
+import type { MonotonicClock, Timers } from "../core/Clock.js";
+import { AbortedError, TimeoutError } from "../core/errors.js";
+import { requirePositive } from "../core/validate.js";
+import type { TimeoutPolicy } from "./TimeoutPolicy.js";
+
+export interface WithTimeoutOptions {
+  readonly timers: Timers;
+  /** A fixed duration in ms, or a policy that chooses one and learns from completed calls. */
+  readonly timeout: number | TimeoutPolicy;
+  /** Needed only with a policy, to measure response times. */
+  readonly clock?: MonotonicClock;
+  /** The caller's own cancellation; aborting rejects at once with AbortedError. */
+  readonly signal?: AbortSignal;
+  /** Names the call in the TimeoutError message. Default "call". */
+  readonly what?: string;
+}
+
+export function withTimeout<T>(
+  operation: (signal: AbortSignal) => Promise<T>,
+  options: WithTimeoutOptions,
+): Promise<T> {
+  const policy = typeof options.timeout === "number" ? undefined : options.timeout;
+  const timeoutMs = requirePositive(
+    "timeout",
+    policy === undefined ? options.timeout : policy.timeoutMs(),
+  );
+  if (policy !== undefined && options.clock === undefined) {
+    throw new TypeError("withTimeout: a TimeoutPolicy needs `clock` to measure response times");
+  }
+  const what = options.what ?? "call";
+  const { timers, signal } = options;
+  if (signal?.aborted) {
+    return Promise.reject(new AbortedError(what, true, { cause: signal.reason }));
+  }
+  const controller = new AbortController();
+  const startMs = options.clock?.monotonicMs() ?? 0;
+
+  return new Promise<T>((resolve, reject) => {
+    let done = false;
+    const finish = (): boolean => {
+      if (done) return false;
+      done = true;
+      timers.clearTimer(timer);
+      signal?.removeEventListener("abort", onAbort);
+      return true;
+    };
+    const onAbort = () => {
+      if (!finish()) return;
+      controller.abort(signal?.reason);
+      reject(new AbortedError(what, false, { cause: signal?.reason }));
+    };
+    const timer = timers.setTimer(timeoutMs, () => {
+      if (!finish()) return;
+      const error = new TimeoutError(what, timeoutMs);
+      controller.abort(error);
+      reject(error);
+    });
+    signal?.addEventListener("abort", onAbort, { once: true });
+
+    let pending: Promise<T>;
+    try {
+      pending = operation(controller.signal);
+    } catch (error) {
+      pending = Promise.reject(error);
+    }
+    pending.then(
+      (value) => {
+        if (!finish()) return;
+        if (policy !== undefined && options.clock !== undefined) {
+          policy.recordResponseMs(options.clock.monotonicMs() - startMs);
+        }
+        resolve(value);
+      },
+      (error: unknown) => {
+        if (finish()) reject(error);
+      },
+    );
+  });
+}

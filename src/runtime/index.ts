@@ -1,0 +1,4 @@
+export * from "./CryptoRandom.js";
+export * from "./RealClock.js";
+export * from "./RealTimers.js";
+export * from "./realRuntime.js";
