@@ -1,2 +1,4 @@
 export * from "./Byzantine.js";
 export * from "./FaultAction.js";
+export * from "./FaultScheduleJson.js";
+export * from "./RandomFaultSchedule.js";
