@@ -39,5 +39,7 @@ export function normalUpperTail(y: number): number {
 /** −log10 P(Z > y): the phi of the accrual detector at standardised silence y. */
 export function negLog10NormalUpperTail(y: number): number {
   if (y >= 3) return -lnUpperTailLarge(y) / Math.LN10;
+  // Below the mean Q(y) = 1 − Q(−y) is close to 1; log1p keeps φ's small values exact.
+  if (y < 0) return -Math.log1p(-normalUpperTail(-y)) / Math.LN10;
   return -Math.log10(normalUpperTail(y));
 }
