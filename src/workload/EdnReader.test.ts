@@ -1,13 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { EdnKeyword, EdnSet, ednToValue, readEdn, readEdnAll } from "./EdnReader.js";
+import { EdnKeyword, EdnSet, ednToValue, readEdn, readEdnAll, type EdnMap } from "./EdnReader.js";
 import { HistoryParseError } from "./HistoryParseError.js";
 
 describe("EdnReader", () => {
   it("shows that a Jepsen map reads with interned keywords as keys", () => {
-    const map = readEdn('{:process 0, :type :invoke, :f :put, :key "1", :value "x"}') as Map<
-      unknown,
-      unknown
-    >;
+    const map = readEdn('{:process 0, :type :invoke, :f :put, :key "1", :value "x"}') as EdnMap;
     expect(map.get(EdnKeyword.of("process"))).toBe(0);
     expect(map.get(EdnKeyword.of("f"))).toBe(EdnKeyword.of("put"));
     expect(ednToValue(map)).toEqual({ process: 0, type: "invoke", f: "put", key: "1", value: "x" });

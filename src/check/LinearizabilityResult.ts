@@ -1,0 +1,67 @@
+// What the linearizability checker answers, as plain JSON data ready for a report. `unknown` means
+// a budget ran out first; it is never rounded up to `ok`.
+
+import type { OperationStatus, ProcessId } from "../workload/Operation.js";
+import type { Value } from "../workload/Value.js";
+
+export type Verdict = "ok" | "illegal" | "unknown";
+
+/** An operation as reports show it. */
+export interface OperationReport {
+  readonly id: number;
+  readonly process: ProcessId;
+  readonly f: string;
+  readonly input: Value;
+  readonly output?: Value;
+  readonly status: OperationStatus;
+  readonly invokeMicros: number;
+  /** Absent when the operation is open to the end (`info`). */
+  readonly completeMicros?: number;
+  readonly line?: number;
+  /** The model's rendering, e.g. `cas([1,2]) → false`. */
+  readonly text: string;
+}
+
+/** The longest prefix of a legal order the search found in a part, and where it got stuck. */
+export interface PartialLinearization {
+  readonly partition: string;
+  /** Operations in the order they took effect. */
+  readonly operations: readonly OperationReport[];
+  /** The model's state after them. */
+  readonly stateAfter: string;
+  /** The operation that completed without any legal place to take effect before it. */
+  readonly blocked: OperationReport;
+  /** Every operation that could have gone next, and why none leads to a legal order. */
+  readonly candidates: readonly { readonly operation: OperationReport; readonly reason: string }[];
+}
+
+export interface LinearizabilityStats {
+  readonly operations: number;
+  readonly partitions: number;
+  /** Model steps taken by the search. */
+  readonly steps: number;
+  /** (linearised set, state) pairs remembered. */
+  readonly visitedStates: number;
+  /** Set when the checker was given a clock. */
+  readonly elapsedMs?: number;
+}
+
+export type LinearizabilityResult =
+  | { readonly verdict: "ok"; readonly model: string; readonly stats: LinearizabilityStats }
+  | {
+      readonly verdict: "illegal";
+      readonly model: string;
+      readonly stats: LinearizabilityStats;
+      readonly partition: string;
+      /** The operations that cannot be linearised: the blocked one and the candidates it beat. */
+      readonly unlinearizable: readonly OperationReport[];
+      readonly longest: readonly PartialLinearization[];
+    }
+  | {
+      readonly verdict: "unknown";
+      readonly model: string;
+      readonly stats: LinearizabilityStats;
+      readonly reason: "timeout" | "memory" | "steps";
+      /** The parts not yet decided when the budget ran out. */
+      readonly undecided: readonly string[];
+    };

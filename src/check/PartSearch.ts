@@ -1,0 +1,283 @@
+// The search for one part of a history: Wing and Gong's algorithm with Lowe's memoisation, run in
+// slices so that the checker can interleave parts fairly and stop on a budget.
+//
+// Every operation contributes two entries, its call and its return, to a doubly linked list sorted
+// by time (calls before returns at equal times: intervals are closed). The search walks the list.
+// At a call it tries to make the operation take effect now: if the model accepts, and the pair
+// (linearised set, new state) is new, it lifts both entries out of the list and starts again from
+// the head. At a return it is stuck: that operation had to take effect before it returned, and
+// nothing left before it can go first; so it backtracks, re-inserting the last lifted pair (the
+// list is undone in LIFO order, as in dancing links). The history is linearizable when the list
+// empties, or when the first return left is an `info` one at infinity: whatever remains may never
+// have taken effect. It is not when the search must backtrack from an empty stack.
+
+import { assert } from "../core/assert.js";
+import type { Operation } from "../workload/Operation.js";
+import type { OperationReport, PartialLinearization } from "./LinearizabilityResult.js";
+import { LinearizedSet } from "./LinearizedSet.js";
+import type { Call, Model } from "./Model.js";
+import { VisitedStates } from "./VisitedStates.js";
+
+export type PartStatus = "running" | "ok" | "illegal";
+
+interface Best<State> {
+  depth: number;
+  state: State;
+  blocked: number;
+  candidates: number[];
+}
+
+export class PartSearch<State> {
+  status: PartStatus = "running";
+  steps = 0;
+  private readonly ops: readonly Operation[];
+  private readonly calls: readonly Call[];
+  private readonly next: Int32Array;
+  private readonly prev: Int32Array;
+  private readonly opOf: Int32Array;
+  private readonly isCall: Uint8Array;
+  private readonly openEnded: Uint8Array;
+  private readonly returnNode: Int32Array;
+  private readonly head: number;
+  private readonly tail: number;
+  private readonly stackNode: Int32Array;
+  private readonly stackState: State[] = [];
+  private depth = 0;
+  private state: State;
+  private cursor: number;
+  private readonly linearized: LinearizedSet;
+  private readonly visited: VisitedStates<State>;
+  private readonly bestOrder: number[] = [];
+  private shared = 0;
+  private best: Best<State> | undefined;
+
+  constructor(
+    readonly name: string,
+    operations: readonly Operation[],
+    private readonly model: Model<State>,
+  ) {
+    const ops = [...operations].sort((a, b) => a.invokeMicros - b.invokeMicros || a.id - b.id);
+    const n = ops.length;
+    this.ops = ops;
+    this.calls = ops.map(toCall);
+    const times = new Float64Array(2 * n);
+    for (let i = 0; i < n; i++) {
+      const op = ops[i] as Operation;
+      assert(op.status !== "fail", "failed operations are removed before the search");
+      times[2 * i] = op.invokeMicros;
+      times[2 * i + 1] = op.status === "info" ? Infinity : (op.completeMicros ?? Infinity);
+    }
+    // Entry e is op e>>1's call (even) or return (odd); calls sort before returns at equal times.
+    const order = Array.from({ length: 2 * n }, (_, e) => e);
+    order.sort((a, b) => (times[a] as number) - (times[b] as number) || (a & 1) - (b & 1) || a - b);
+    this.head = 2 * n;
+    this.tail = 2 * n + 1;
+    this.next = new Int32Array(2 * n + 2);
+    this.prev = new Int32Array(2 * n + 2);
+    this.opOf = new Int32Array(2 * n);
+    this.isCall = new Uint8Array(2 * n);
+    this.openEnded = new Uint8Array(2 * n);
+    this.returnNode = new Int32Array(n);
+    let last = this.head;
+    order.forEach((entry, node) => {
+      this.opOf[node] = entry >> 1;
+      this.isCall[node] = (entry & 1) === 0 ? 1 : 0;
+      if ((entry & 1) === 1) {
+        this.returnNode[entry >> 1] = node;
+        this.openEnded[node] = times[entry] === Infinity ? 1 : 0;
+      }
+      this.next[last] = node;
+      this.prev[node] = last;
+      last = node;
+    });
+    this.next[last] = this.tail;
+    this.prev[this.tail] = last;
+    this.stackNode = new Int32Array(n);
+    this.linearized = new LinearizedSet(n);
+    this.visited = new VisitedStates<State>(
+      (a, b) => model.equal(a, b),
+      (s) => model.hash(s),
+    );
+    this.state = model.init();
+    assert(this.state !== undefined, `model ${model.name}: init() must not return undefined`);
+    this.cursor = this.next[this.head] as number;
+  }
+
+  get size(): number {
+    return this.ops.length;
+  }
+
+  get visitedStates(): number {
+    return this.visited.size;
+  }
+
+  /** Memory the search holds: its memo plus its fixed arrays. */
+  get approxBytes(): number {
+    return this.visited.approxBytes + 64 * this.ops.length;
+  }
+
+  /** Searches for at most `maxSteps` model steps; returns the status after. */
+  run(maxSteps: number): PartStatus {
+    if (this.status !== "running") return this.status;
+    const { next, isCall, opOf, model, calls } = this;
+    let node = this.cursor;
+    let steps = 0;
+    for (;;) {
+      if (next[this.head] === this.tail) {
+        this.status = "ok";
+        break;
+      }
+      if (isCall[node] === 1) {
+        if (steps >= maxSteps) break;
+        steps++;
+        const op = opOf[node] as number;
+        const after = model.step(this.state, calls[op] as Call);
+        if (after !== undefined) {
+          this.linearized.add(op);
+          if (this.visited.addIfNew(this.linearized, after)) {
+            this.stackNode[this.depth] = node;
+            this.stackState[this.depth] = this.state;
+            this.depth++;
+            this.state = after;
+            this.lift(node);
+            node = next[this.head] as number;
+            continue;
+          }
+          this.linearized.remove(op);
+        }
+        node = next[node] as number;
+        continue;
+      }
+      if (this.openEnded[node] === 1) {
+        this.status = "ok";
+        break;
+      }
+      this.recordDeadEnd(node);
+      if (this.depth === 0) {
+        this.status = "illegal";
+        break;
+      }
+      node = this.backtrack();
+    }
+    this.cursor = node;
+    this.steps += steps;
+    return this.status;
+  }
+
+  private backtrack(): number {
+    this.depth--;
+    const callNode = this.stackNode[this.depth] as number;
+    this.state = this.stackState[this.depth] as State;
+    this.stackState.length = this.depth;
+    this.linearized.remove(this.opOf[callNode] as number);
+    this.unlift(callNode);
+    if (this.depth < this.shared) this.shared = this.depth;
+    return this.next[callNode] as number;
+  }
+
+  private lift(call: number): void {
+    const { next, prev } = this;
+    const ret = this.returnNode[this.opOf[call] as number] as number;
+    next[prev[call] as number] = next[call] as number;
+    prev[next[call] as number] = prev[call] as number;
+    next[prev[ret] as number] = next[ret] as number;
+    prev[next[ret] as number] = prev[ret] as number;
+  }
+
+  private unlift(call: number): void {
+    const { next, prev } = this;
+    const ret = this.returnNode[this.opOf[call] as number] as number;
+    next[prev[ret] as number] = ret;
+    prev[next[ret] as number] = ret;
+    next[prev[call] as number] = call;
+    prev[next[call] as number] = call;
+  }
+
+  /**
+   * Keeps the deepest dead end. The order that led to it shares a prefix with the current stack,
+   * so only the part past that prefix is copied: over a whole search, no more copies than pushes.
+   */
+  private recordDeadEnd(returnNode: number): void {
+    if (this.best !== undefined && this.depth <= this.best.depth) return;
+    this.bestOrder.length = this.shared;
+    for (let k = this.shared; k < this.depth; k++) {
+      this.bestOrder.push(this.opOf[this.stackNode[k] as number] as number);
+    }
+    this.shared = this.depth;
+    const candidates: number[] = [];
+    for (
+      let node = this.next[this.head] as number;
+      node !== returnNode;
+      node = this.next[node] as number
+    ) {
+      if (this.isCall[node] === 1) candidates.push(this.opOf[node] as number);
+    }
+    this.best = {
+      depth: this.depth,
+      state: this.state,
+      blocked: this.opOf[returnNode] as number,
+      candidates,
+    };
+  }
+
+  /** The longest partial linearisation found; meaningful once the status is `illegal`. */
+  longest(): PartialLinearization {
+    const best = this.best;
+    assert(best !== undefined, "longest() before any dead end");
+    const report = (i: number) => this.report(i);
+    const describeState = this.model.describeState ?? ((s: State) => JSON.stringify(s));
+    return {
+      partition: this.name,
+      operations: this.bestOrder.slice(0, best.depth).map(report),
+      stateAfter: describeState(best.state),
+      blocked: report(best.blocked),
+      candidates: best.candidates.map((i) => ({
+        operation: report(i),
+        reason: this.reason(i, best),
+      })),
+    };
+  }
+
+  private reason(i: number, best: Best<State>): string {
+    const legal = this.model.step(best.state, this.calls[i] as Call) !== undefined;
+    const blocked = i === best.blocked;
+    if (!legal) {
+      const must = blocked ? "it must take effect before it completed, but " : "";
+      return `${must}it cannot take effect in this state`;
+    }
+    return blocked
+      ? "it could take effect here, but then no order of the rest is legal"
+      : "taking effect here leaves no legal order for the rest";
+  }
+
+  private report(i: number): OperationReport {
+    const op = this.ops[i] as Operation;
+    const call = this.calls[i] as Call;
+    const text = this.model.describe?.(call) ?? `${call.f}(${JSON.stringify(call.input)})`;
+    return toReport(op, text);
+  }
+}
+
+function toCall(op: Operation): Call {
+  return { f: op.f, input: op.input, output: op.status === "ok" ? (op.output ?? null) : undefined };
+}
+
+export function toReport(op: Operation, text: string): OperationReport {
+  const report: OperationReport = {
+    id: op.id,
+    process: op.process,
+    f: op.f,
+    input: op.input,
+    status: op.status,
+    invokeMicros: op.invokeMicros,
+    text,
+  };
+  return {
+    ...report,
+    ...(op.status === "ok" ? { output: op.output ?? null } : {}),
+    ...(op.status !== "info" && op.completeMicros !== undefined
+      ? { completeMicros: op.completeMicros }
+      : {}),
+    ...(op.line !== undefined ? { line: op.line } : {}),
+  };
+}

@@ -1,0 +1,260 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { ConfigError } from "../core/errors.js";
+import { readJepsenEdn, readJepsenLog } from "../workload/JepsenHistory.js";
+import type { History, Operation } from "../workload/Operation.js";
+import type { Value } from "../workload/Value.js";
+import { checkLinearizability } from "./checkLinearizability.js";
+import type { Model } from "./Model.js";
+import { ModelInputError } from "./ModelInputError.js";
+import { kvModel } from "./models/kvModel.js";
+import { registerModel } from "./models/registerModel.js";
+import { queueModel } from "./models/queueModel.js";
+
+type Outcome = { ok: Value } | "info" | "fail";
+
+/** Builds a history from [process, f, input, invoke, complete, outcome] rows. */
+function history(...rows: [number, string, Value, number, number, Outcome][]): History {
+  return rows.map(([process, f, input, invokeMicros, complete, outcome], id): Operation => ({
+    id,
+    process,
+    f,
+    input,
+    invokeMicros,
+    status: typeof outcome === "string" ? outcome : "ok",
+    output: typeof outcome === "string" ? undefined : outcome.ok,
+    completeMicros: complete,
+  }));
+}
+
+const verdict = (h: History, model: Model<never> | Model<Value> = registerModel) =>
+  checkLinearizability(h, model as Model<Value>).verdict;
+
+const corpus = (name: string) =>
+  readFileSync(new URL(`../../test/corpus/histories/${name}`, import.meta.url), "utf8");
+
+describe("checkLinearizability: the classic register cases", () => {
+  it("shows that a stale read after a completed write is illegal", () => {
+    const h = history(
+      [0, "write", 1, 0, 1, { ok: null }],
+      [1, "write", 2, 2, 3, { ok: null }],
+      [2, "read", null, 4, 5, { ok: 1 }],
+    );
+    expect(verdict(h)).toBe("illegal");
+  });
+
+  it("shows that a read concurrent with a write may see either value", () => {
+    for (const seen of [null, 1]) {
+      const h = history(
+        [0, "write", 1, 0, 10, { ok: null }],
+        [1, "read", null, 2, 3, { ok: seen }],
+      );
+      expect(verdict(h)).toBe("ok");
+    }
+  });
+
+  it("shows that once a read saw the new value, a later read cannot see the old one", () => {
+    const h = history(
+      [0, "write", 1, 0, 10, { ok: null }],
+      [1, "read", null, 2, 3, { ok: 1 }],
+      [2, "read", null, 4, 5, { ok: null }],
+    );
+    expect(verdict(h)).toBe("illegal");
+  });
+
+  it("shows that an info write may take effect late, long after its client gave up", () => {
+    const h = history(
+      [0, "write", 1, 0, 1, "info"],
+      [1, "read", null, 5, 6, { ok: null }],
+      [2, "read", null, 10, 11, { ok: 1 }],
+    );
+    expect(verdict(h)).toBe("ok");
+    const never = history([0, "write", 1, 0, 1, "info"], [1, "read", null, 5, 6, { ok: null }]);
+    expect(verdict(never)).toBe("ok");
+  });
+
+  it("shows that an info write still cannot be undone once seen", () => {
+    const h = history(
+      [0, "write", 1, 0, 1, "info"],
+      [1, "read", null, 5, 6, { ok: 1 }],
+      [2, "read", null, 10, 11, { ok: null }],
+    );
+    expect(verdict(h)).toBe("illegal");
+  });
+
+  it("shows that a failed cas is a comparison that failed, and must be consistent with the value", () => {
+    const mismatch = history(
+      [0, "write", 1, 0, 1, { ok: null }],
+      [1, "cas", [2, 3], 2, 3, { ok: false }],
+      [2, "read", null, 4, 5, { ok: 1 }],
+    );
+    expect(verdict(mismatch)).toBe("ok");
+    const impossible = history(
+      [0, "write", 1, 0, 1, { ok: null }],
+      [1, "cas", [1, 3], 2, 3, { ok: false }],
+    );
+    expect(verdict(impossible)).toBe("illegal");
+    const swapped = history(
+      [0, "cas", [null, 3], 0, 1, { ok: true }],
+      [1, "read", null, 2, 3, { ok: 3 }],
+    );
+    expect(verdict(swapped)).toBe("ok");
+  });
+
+  it("shows that zero-duration operations at the same instant overlap (closed intervals)", () => {
+    for (const seen of [null, 1]) {
+      const h = history([0, "write", 1, 5, 5, { ok: null }], [1, "read", null, 5, 5, { ok: seen }]);
+      expect(verdict(h)).toBe("ok");
+    }
+    const after = history(
+      [0, "write", 1, 5, 5, { ok: null }],
+      [1, "read", null, 6, 6, { ok: null }],
+    );
+    expect(verdict(after)).toBe("illegal");
+  });
+
+  it("shows that a failed write definitely did not happen", () => {
+    const seen = history([0, "write", 1, 0, 1, "fail"], [1, "read", null, 2, 3, { ok: 1 }]);
+    expect(verdict(seen)).toBe("illegal");
+    const unseen = history([0, "write", 1, 0, 1, "fail"], [1, "read", null, 2, 3, { ok: null }]);
+    expect(verdict(unseen)).toBe("ok");
+  });
+
+  it("shows that the empty history is linearizable", () => {
+    expect(verdict([])).toBe("ok");
+  });
+});
+
+describe("checkLinearizability: what an illegal answer says", () => {
+  it("shows the longest partial linearisation and the operation that cannot be linearised", () => {
+    const h = history(
+      [0, "write", 1, 0, 1, { ok: null }],
+      [1, "write", 2, 2, 3, { ok: null }],
+      [2, "read", null, 4, 5, { ok: 1 }],
+    );
+    const result = checkLinearizability(h, registerModel);
+    expect(result.verdict).toBe("illegal");
+    if (result.verdict !== "illegal") return;
+    const [longest] = result.longest;
+    expect(longest?.operations.map((op) => op.text)).toEqual(["write(1) → nil", "write(2) → nil"]);
+    expect(longest?.stateAfter).toBe("2");
+    expect(longest?.blocked).toMatchObject({ id: 2, f: "read", output: 1, completeMicros: 5 });
+    expect(longest?.candidates[0]?.reason).toMatch(/cannot take effect in this state/);
+    expect(result.unlinearizable.map((op) => op.id)).toEqual([2]);
+    expect(JSON.parse(JSON.stringify(result))).toEqual(result);
+  });
+});
+
+describe("checkLinearizability: parts, fairness and budgets", () => {
+  /** 24 concurrent writes and a read of a value nobody wrote: exponential without a shortcut. */
+  function hardPart(key: string): Operation[] {
+    const rows: [number, string, Value, number, number, Outcome][] = [];
+    for (let i = 0; i < 24; i++)
+      rows.push([i, "put", { key, value: `v${i}` }, 0, 100, { ok: null }]);
+    for (let i = 0; i < 24; i++)
+      rows.push([30 + i, "get", { key }, 1, 99, { ok: `v${(i * 7) % 24}` }]);
+    rows.push([99, "get", { key }, 101, 102, { ok: "nobody wrote this" }]);
+    return [...history(...rows)];
+  }
+
+  it("shows that a part too hard for the budget gives unknown, never ok", () => {
+    const result = checkLinearizability(hardPart("h"), kvModel, { maxSteps: 20_000 });
+    expect(result.verdict).toBe("unknown");
+    if (result.verdict === "unknown") {
+      expect(result.reason).toBe("steps");
+      expect(result.undecided).toEqual(['key "h"']);
+    }
+  });
+
+  it("shows that a hard part cannot hide an easy violation in another part", () => {
+    const easy = history(
+      [100, "put", { key: "e", value: "a" }, 200, 201, { ok: null }],
+      [101, "get", { key: "e" }, 202, 203, { ok: "" }],
+    );
+    const h = [...hardPart("h"), ...easy].map((op, id) => ({ ...op, id }));
+    const result = checkLinearizability(h, kvModel, { maxSteps: 50_000 });
+    expect(result.verdict).toBe("illegal");
+    if (result.verdict === "illegal") expect(result.partition).toBe('key "e"');
+  });
+
+  it("shows that the time budget answers unknown when the clock passes the deadline", () => {
+    let now = 0;
+    const clock = { monotonicMs: () => (now += 10) };
+    const result = checkLinearizability(hardPart("h"), kvModel, { timeoutMs: 100, clock });
+    expect(result).toMatchObject({ verdict: "unknown", reason: "timeout" });
+  });
+
+  it("shows that the memory budget answers unknown before memory runs out", () => {
+    const result = checkLinearizability(hardPart("h"), kvModel, { maxMemoryBytes: 200_000 });
+    expect(result).toMatchObject({ verdict: "unknown", reason: "memory" });
+  });
+
+  it("shows that a time budget without a clock, and bad budgets, are configuration errors", () => {
+    expect(() => checkLinearizability([], registerModel, { timeoutMs: 10 })).toThrow(ConfigError);
+    expect(() => checkLinearizability([], registerModel, { maxSteps: 0 })).toThrow(/maxSteps/);
+    expect(() => checkLinearizability([], registerModel, { maxMemoryBytes: -1 })).toThrow(
+      /maxMemoryBytes/,
+    );
+  });
+
+  it("shows that an operation the model does not know names its line and what was expected", () => {
+    const h = readJepsenLog("0\t:invoke\t:get\tnil\n0\t:ok\t:get\t1\n");
+    expect(() => checkLinearizability(h, registerModel)).toThrow(ModelInputError);
+    expect(() => checkLinearizability(h, registerModel)).toThrow(
+      /^line 1: the register model expected f to be read, write or cas/,
+    );
+  });
+});
+
+describe("checkLinearizability: other models and user models", () => {
+  it("shows that the Jepsen corpus histories get their known verdicts", () => {
+    expect(verdict(readJepsenLog(corpus("register-ok.jepsen-log.txt")))).toBe("ok");
+    expect(verdict(readJepsenLog(corpus("register-stale-read.jepsen-log.txt")))).toBe("illegal");
+    expect(verdict(readJepsenEdn(corpus("kv-ok.jepsen-edn.txt")), kvModel)).toBe("ok");
+    expect(verdict(readJepsenEdn(corpus("kv-lost-append.jepsen-edn.txt")), kvModel)).toBe(
+      "illegal",
+    );
+  });
+
+  it("shows that a queue that hands out a value twice is illegal", () => {
+    const h = history(
+      [0, "enqueue", 7, 0, 1, { ok: null }],
+      [1, "dequeue", null, 2, 5, { ok: 7 }],
+      [2, "dequeue", null, 2, 5, { ok: 7 }],
+    );
+    expect(verdict(h, queueModel)).toBe("illegal");
+  });
+
+  it("shows that a user model written against the Model interface is checked per part", () => {
+    // A grow-only max register per key: `raise(n)` keeps the maximum, `peek()` returns it.
+    const maxModel: Model<number> = {
+      name: "max",
+      init: () => 0,
+      step(state, call) {
+        const { n } = call.input as { key: string; n?: number };
+        if (call.f === "raise") return Math.max(state, n ?? 0);
+        return call.output === undefined || call.output === state ? state : undefined;
+      },
+      equal: (a, b) => a === b,
+      hash: (s) => s,
+      partition: (call) => (call.input as { key: string }).key,
+      describe: (call) => `${call.f}${JSON.stringify(call.input)}`,
+    };
+    const ok = history(
+      [0, "raise", { key: "a", n: 5 }, 0, 1, { ok: null }],
+      [1, "raise", { key: "b", n: 1 }, 0, 1, { ok: null }],
+      [2, "raise", { key: "a", n: 3 }, 2, 3, { ok: null }],
+      [3, "peek", { key: "a" }, 4, 5, { ok: 5 }],
+    );
+    expect(checkLinearizability(ok, maxModel).stats.partitions).toBe(2);
+    expect(verdict(ok, maxModel)).toBe("ok");
+    const bad = [...ok, ...history([4, "peek", { key: "b" }, 6, 7, { ok: 5 }])].map((op, id) => ({
+      ...op,
+      id,
+    }));
+    expect(checkLinearizability(bad, maxModel)).toMatchObject({
+      verdict: "illegal",
+      partition: "b",
+    });
+  });
+});

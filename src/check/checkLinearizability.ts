@@ -1,0 +1,146 @@
+// Decides whether a history is linearizable with respect to a model: whether every operation can
+// be given one instant, within its interval, at which it took effect, so that the model run in that
+// order gives every output the clients saw. `fail` operations are left out (they did not happen);
+// `info` operations may take effect at any time after their invocation, or never.
+//
+// The history is split into the model's parts and each part is searched on its own
+// (P-compositionality, Horn and Kroening). Parts are searched round robin in slices of model steps,
+// so one hard part cannot hide a violation in an easy one: every undecided part gets the same
+// share of the budget, and the first illegal part ends the check. When the time, memory or step
+// budget runs out first, the answer is `unknown`, never `ok`.
+
+import type { MonotonicClock } from "../core/Clock.js";
+import { ConfigError } from "../core/errors.js";
+import { requireInteger, requirePositive } from "../core/validate.js";
+import type { History, Operation } from "../workload/Operation.js";
+import type { LinearizabilityResult, LinearizabilityStats } from "./LinearizabilityResult.js";
+import type { Model } from "./Model.js";
+import { ModelInputError } from "./ModelInputError.js";
+import { PartSearch } from "./PartSearch.js";
+
+export interface LinearizabilityOptions {
+  /** Give up with `unknown` after this long; needs `clock`. */
+  readonly timeoutMs?: number;
+  /** Measures the time budget; the CLI passes a real one, a simulation its virtual one. */
+  readonly clock?: MonotonicClock;
+  /** Give up with `unknown` when the search's memo is estimated to hold this much. Default 1 GiB. */
+  readonly maxMemoryBytes?: number;
+  /** Give up with `unknown` after this many model steps in all: a deterministic budget. */
+  readonly maxSteps?: number;
+  /** Model steps a part gets per turn of the round robin. Default 2,000. */
+  readonly sliceSteps?: number;
+}
+
+const DEFAULT_MAX_MEMORY_BYTES = 1024 * 1024 * 1024;
+
+export function checkLinearizability<State>(
+  history: History,
+  model: Model<State>,
+  options: LinearizabilityOptions = {},
+): LinearizabilityResult {
+  const budget = readBudget(options);
+  const clock = options.clock;
+  const startMs = clock?.monotonicMs() ?? 0;
+  const parts = partition(history, model);
+  const active = [...parts];
+  let steps = 0;
+  let visited = 0;
+  let bytes = active.reduce((sum, part) => sum + part.approxBytes, 0);
+  const stats = (): LinearizabilityStats => ({
+    operations: history.length,
+    partitions: parts.length,
+    steps,
+    visitedStates: visited + active.reduce((sum, part) => sum + part.visitedStates, 0),
+    ...(clock ? { elapsedMs: clock.monotonicMs() - startMs } : {}),
+  });
+  while (active.length > 0) {
+    for (let i = 0; i < active.length;) {
+      const part = active[i] as PartSearch<State>;
+      const stepsBefore = part.steps;
+      const bytesBefore = part.approxBytes;
+      const status = part.run(Math.min(budget.sliceSteps, budget.maxSteps - steps));
+      steps += part.steps - stepsBefore;
+      bytes += part.approxBytes - bytesBefore;
+      if (status === "illegal") {
+        const longest = part.longest();
+        return {
+          verdict: "illegal",
+          model: model.name,
+          stats: stats(),
+          partition: part.name,
+          unlinearizable: [
+            longest.blocked,
+            ...longest.candidates
+              .map((c) => c.operation)
+              .filter((op) => op.id !== longest.blocked.id),
+          ],
+          longest: [longest],
+        };
+      }
+      if (status === "ok") {
+        visited += part.visitedStates;
+        bytes -= part.approxBytes;
+        active.splice(i, 1);
+      } else i++;
+      const reason =
+        steps >= budget.maxSteps
+          ? "steps"
+          : bytes > budget.maxMemoryBytes
+            ? "memory"
+            : clock && clock.monotonicMs() - startMs > budget.timeoutMs
+              ? "timeout"
+              : undefined;
+      if (reason !== undefined && active.length > 0) {
+        return {
+          verdict: "unknown",
+          model: model.name,
+          stats: stats(),
+          reason,
+          undecided: active.map((p) => p.name),
+        };
+      }
+    }
+  }
+  return { verdict: "ok", model: model.name, stats: stats() };
+}
+
+function readBudget(options: LinearizabilityOptions) {
+  if (options.timeoutMs !== undefined && options.clock === undefined) {
+    throw new ConfigError({
+      field: "clock",
+      value: undefined,
+      expected: "a MonotonicClock when timeoutMs is set",
+      fix: "pass the clock that measures the time budget (the real one, or the simulator's)",
+    });
+  }
+  return {
+    timeoutMs:
+      options.timeoutMs === undefined ? Infinity : requirePositive("timeoutMs", options.timeoutMs),
+    maxMemoryBytes: requirePositive(
+      "maxMemoryBytes",
+      options.maxMemoryBytes ?? DEFAULT_MAX_MEMORY_BYTES,
+    ),
+    maxSteps:
+      options.maxSteps === undefined ? Infinity : requireInteger("maxSteps", options.maxSteps, 1),
+    sliceSteps: requireInteger("sliceSteps", options.sliceSteps ?? 2_000, 1),
+  };
+}
+
+/** Validates every operation, drops `fail`s, and groups the rest by the model's partition. */
+function partition<State>(history: History, model: Model<State>): PartSearch<State>[] {
+  const groups = new Map<string, Operation[]>();
+  for (const op of history) {
+    if (op.status === "fail") continue;
+    const call = { f: op.f, input: op.input, output: op.status === "ok" ? op.output : undefined };
+    const expected = model.validate?.(call);
+    if (expected !== undefined) throw new ModelInputError(model.name, op, expected);
+    const name = model.partition?.(call) ?? "all";
+    let group = groups.get(name);
+    if (group === undefined) {
+      group = [];
+      groups.set(name, group);
+    }
+    group.push(op);
+  }
+  return [...groups].map(([name, ops]) => new PartSearch(name, ops, model));
+}

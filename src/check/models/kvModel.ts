@@ -1,0 +1,72 @@
+// A key-value map, partitioned by key (every key is an independent register-like object):
+//   get({key})          → the value, or nil/"" for a key never written
+//   put({key, value})   → stores value
+//   append({key, value})→ appends: strings concatenate (Jepsen's "x 1 0 y" style), lists grow
+// A key never written reads as nil or as the empty string, since stores differ in which they
+// return and Jepsen's key-value tests expect "".
+
+import type { ValueObject } from "../../workload/Value.js";
+import { hashValue, showValue, valuesEqual, type Value } from "../../workload/Value.js";
+import { defineModel } from "../defineModel.js";
+import type { Call } from "../Model.js";
+
+type KvState = ReadonlyMap<string, Value>;
+
+const EMPTY: KvState = new Map();
+
+function keyOf(input: Value): string {
+  return JSON.stringify((input as ValueObject).key);
+}
+
+function appended(current: Value | undefined, value: Value): Value {
+  if (current === undefined || current === null || current === "") {
+    return typeof value === "string" ? value : [value];
+  }
+  if (typeof current === "string" && typeof value === "string") return current + value;
+  return [...(Array.isArray(current) ? (current as Value[]) : [current]), value];
+}
+
+export const kvModel = defineModel<KvState>({
+  name: "kv",
+  init: () => EMPTY,
+  apply(state, f, input) {
+    const key = keyOf(input);
+    if (f === "get") return { state, output: state.get(key) ?? null };
+    const value = (input as ValueObject).value ?? null;
+    const next = new Map(state);
+    next.set(key, f === "put" ? value : appended(state.get(key), value));
+    return { state: next, output: null };
+  },
+  outputMatches(f, expected, seen) {
+    if (f !== "get") return true;
+    if (expected === null) return seen === null || seen === "";
+    return valuesEqual(expected, seen);
+  },
+  equal(a, b) {
+    if (a.size !== b.size) return false;
+    for (const [key, value] of a) {
+      const other = b.get(key);
+      if (other === undefined || !valuesEqual(value, other)) return false;
+    }
+    return true;
+  },
+  hash(state) {
+    let sum = 0;
+    for (const [key, value] of state)
+      sum = (sum + Math.imul(hashValue(key), 31) + hashValue(value)) | 0;
+    return sum >>> 0;
+  },
+  partition: (call: Call) => `key ${keyOf(call.input)}`,
+  describeState(state) {
+    if (state.size === 0) return "{}";
+    return [...state].map(([key, value]) => `${key}: ${showValue(value)}`).join(", ");
+  },
+  validate(call) {
+    if (!["get", "put", "append"].includes(call.f)) return "f to be get, put or append";
+    const input = call.input;
+    if (input === null || typeof input !== "object" || Array.isArray(input) || !("key" in input)) {
+      return `${call.f} input {key, value}`;
+    }
+    return undefined;
+  },
+});

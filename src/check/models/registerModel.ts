@@ -1,0 +1,41 @@
+// A single register holding one value, initially nil (`null`):
+//   read()          → the value
+//   write(v)        → stores v; any output is accepted
+//   cas([from, to]) → true and stores `to` when the value equals `from`, else false.
+// Jepsen's failed `:cas` (the comparison failed) arrives here as an `ok` with output `false`.
+
+import { hashValue, showValue, valuesEqual, type Value } from "../../workload/Value.js";
+import { defineModel } from "../defineModel.js";
+
+export function casArguments(input: Value): [Value, Value] | undefined {
+  if (Array.isArray(input) && input.length === 2) return [input[0] as Value, input[1] as Value];
+  if (input !== null && typeof input === "object" && !Array.isArray(input)) {
+    const object = input as { readonly from?: Value; readonly to?: Value };
+    if (object.from !== undefined && object.to !== undefined) return [object.from, object.to];
+  }
+  return undefined;
+}
+
+export const registerModel = defineModel<Value>({
+  name: "register",
+  init: () => null,
+  apply(state, f, input) {
+    if (f === "read") return { state, output: state };
+    if (f === "write") return { state: input, output: null };
+    const [from, to] = casArguments(input) as [Value, Value];
+    return valuesEqual(state, from) ? { state: to, output: true } : { state, output: false };
+  },
+  outputMatches: (f, expected, seen) => f === "write" || valuesEqual(expected, seen),
+  equal: valuesEqual,
+  hash: hashValue,
+  describeState: showValue,
+  validate(call) {
+    if (call.f === "read" || call.f === "write") return undefined;
+    if (call.f !== "cas") return "f to be read, write or cas";
+    if (casArguments(call.input) === undefined) return "cas input [from, to] or {from, to}";
+    if (call.output !== undefined && typeof call.output !== "boolean") {
+      return "cas output true (swapped) or false (the comparison failed)";
+    }
+    return undefined;
+  },
+});

@@ -1,0 +1,48 @@
+// A set of values, initially empty:
+//   add(v)     → adds v (idempotent)
+//   remove(v)  → removes v
+//   read()     → every member, in any order
+// The state is a sorted array of members' canonical JSON, so equal sets are equal arrays.
+
+import { hashValue, type Value } from "../../workload/Value.js";
+import { defineModel } from "../defineModel.js";
+
+type SetState = readonly string[];
+
+function canonical(value: Value): string {
+  if (value === null || typeof value !== "object") return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${(value as Value[]).map(canonical).join(",")}]`;
+  const object = value as Record<string, Value>;
+  const keys = Object.keys(object).sort();
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical(object[k] as Value)}`).join(",")}}`;
+}
+
+function sameMembers(expected: Value, seen: Value): boolean {
+  if (!Array.isArray(expected) || !Array.isArray(seen)) return false;
+  const a = new Set((expected as Value[]).map(canonical));
+  const b = new Set((seen as Value[]).map(canonical));
+  return a.size === b.size && [...a].every((m) => b.has(m));
+}
+
+export const setModel = defineModel<SetState>({
+  name: "set",
+  init: () => [],
+  apply(state, f, input) {
+    if (f === "read") return { state, output: state.map((m) => JSON.parse(m) as Value) };
+    const member = canonical(input);
+    const has = state.includes(member);
+    if (f === "add") return { state: has ? state : [...state, member].sort(), output: null };
+    return { state: has ? state.filter((m) => m !== member) : state, output: null };
+  },
+  outputMatches: (f, expected, seen) => f !== "read" || sameMembers(expected, seen),
+  equal: (a, b) => a.length === b.length && a.every((m, i) => m === b[i]),
+  hash: (state) => hashValue(state as readonly Value[]),
+  describeState: (state) => `{${state.join(", ")}}`,
+  validate(call) {
+    if (!["add", "remove", "read"].includes(call.f)) return "f to be add, remove or read";
+    if (call.f === "read" && call.output !== undefined && !Array.isArray(call.output)) {
+      return "read output to be a list of members";
+    }
+    return undefined;
+  },
+});
