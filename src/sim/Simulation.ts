@@ -283,6 +283,10 @@ export class Simulation implements ContinuationCounter {
       queue.pop();
       this.nowMicros = next.timeMicros;
       this.eventCount++;
+      // Between events no continuation runs, so the count restarts from zero: a `.then`
+      // from callback code, Promise.all/race over kernel promises or a losing race entry
+      // can leave it off by a few, and a negative count would cut the next drain short.
+      this.active = 0;
       this.dispatch(next);
       if (this.asyncTouched) {
         this.asyncTouched = false;

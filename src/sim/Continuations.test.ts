@@ -1,0 +1,77 @@
+import { describe, expect, it } from "vitest";
+import { Simulation } from "./Simulation.js";
+import type { NodeFactory } from "./NodeApi.js";
+
+const echo: NodeFactory = (ctx) => ({
+  onMessage(m) {
+    if (m.requestId !== undefined) ctx.reply(m, m.body);
+  },
+});
+
+/** An async node that sleeps `stepMs` again and again and records when it wakes. */
+const sleeper =
+  (wakes: number[], stepMs: number, count: number): NodeFactory =>
+  (ctx) => ({
+    async onStart() {
+      for (let i = 0; i < count; i++) {
+        await ctx.sleep(stepMs);
+        wakes.push(ctx.clock.monotonicMs());
+      }
+    },
+  });
+
+const multiples = (stepMs: number, count: number) =>
+  Array.from({ length: count }, (_, i) => stepMs * (i + 1));
+
+describe("Simulation: woken continuations run before the next event, whatever else awaits", () => {
+  it("shows that a .then on a request from callback code does not delay another node's wake-ups", async () => {
+    const wakes: number[] = [];
+    const sim = new Simulation({
+      seed: 1,
+      nodes: {
+        server: () => ({}),
+        caller: (ctx) => ({
+          onStart() {
+            ctx.request("server", 1, { timeoutMs: 1000 }).then(
+              () => undefined,
+              () => undefined,
+            );
+          },
+        }),
+        sleeper: sleeper(wakes, 10, 5),
+      },
+    });
+    await sim.run();
+    expect(wakes).toEqual(multiples(10, 5));
+  });
+
+  it("shows that Promise.race and Promise.all over requests keep every node's continuations on time", async () => {
+    const wakes: number[] = [];
+    const lagsMs: number[] = [];
+    const sim = new Simulation({
+      seed: 1,
+      network: { latency: { kind: "uniform", minMs: 1, maxMs: 9 } },
+      nodes: {
+        s1: echo,
+        s2: echo,
+        s3: echo,
+        racer: (ctx) => ({
+          async onStart() {
+            const servers = ["s1", "s2", "s3"];
+            for (let i = 0; i < 20; i++) {
+              const ask = (s: string) => ctx.request(s, i, { timeoutMs: 1000 });
+              if (i % 2 === 0) await Promise.race(servers.map(ask));
+              else await Promise.all(servers.map(ask));
+              lagsMs.push(sim.now / 1000 - ctx.clock.monotonicMs());
+              await ctx.sleep(1);
+            }
+          },
+        }),
+        sleeper: sleeper(wakes, 3, 50),
+      },
+    });
+    await sim.run();
+    expect(wakes).toEqual(multiples(3, 50));
+    expect(lagsMs).toEqual(new Array(20).fill(0));
+  });
+});
