@@ -3,7 +3,9 @@
 
 type Bench = { name: string; run: () => Promise<void> };
 
-const benches: Bench[] = [];
+import * as kernel from "./kernel.bench.js";
+
+const benches: Bench[] = [{ name: "kernel", run: kernel.run }];
 
 const wanted = process.argv.slice(2);
 for (const bench of benches) {

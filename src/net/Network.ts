@@ -117,7 +117,8 @@ export class Network {
     if (this.down.size > 0 && this.down.has(key)) return "link-down";
     if (this.cuts.size > 0 && this.cuts.has(key)) return "partition";
     if (this.groupOf !== null && this.groupOf[from] !== this.groupOf[to]) return "partition";
-    const link = this.overrides.get(key) ?? this.defaultLink;
+    const link =
+      this.overrides.size > 0 ? (this.overrides.get(key) ?? this.defaultLink) : this.defaultLink;
     const rng = link.rng ?? this.senderRng(from);
     if (link.lossProbability > 0 && rng.float() < link.lossProbability) return "loss";
     const copies = link.duplicateProbability > 0 && rng.float() < link.duplicateProbability ? 2 : 1;

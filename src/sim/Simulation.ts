@@ -35,6 +35,7 @@ const FAULT = 3;
 const RESUME = 4;
 const NTP = 5;
 const HOOK = 6;
+const TIMEOUT = 7;
 
 class SimEvent {
   seq = 0;
@@ -50,12 +51,14 @@ class SimEvent {
 
 interface Envelope extends Message {
   readonly isReply: boolean;
+  readonly fromIndex: number;
 }
 
 interface TimerPayload {
   readonly callback: () => unknown;
   /** Internal timers (sleep, request timeouts) run kernel code, not user code. */
   readonly internal: boolean;
+  cancelled: boolean;
 }
 
 class Host {
@@ -68,7 +71,12 @@ class Host {
   ctx!: NodeContext;
   activeHandlers = 0;
   readonly pending = new Set<{ abandon(): void }>();
-  readonly requests = new Map<number, { promise: KernelPromise<unknown>; timer: number }>();
+  readonly requests = new Map<
+    number,
+    { promise: KernelPromise<unknown>; to: string; timeoutMs: number }
+  >();
+  /** User timers not yet fired, so that clearTimer can cancel them. */
+  readonly timers = new Map<number, TimerPayload>();
   byzantine: ByzantineBehavior | undefined;
   readonly sent: OutgoingMessage[] = [];
   peersCache: string[] | undefined;
@@ -125,7 +133,6 @@ export class Simulation implements ContinuationCounter {
   private readonly ntp: Required<NtpOptions> | undefined;
   private readonly crashPolicy: CrashPolicy;
   private readonly onNodeError: "throw" | "crash-node";
-  private readonly cancelledTimers = new Set<number>();
   private readonly arrivals: number[] = [];
   private nowMicros = 0;
   private eventCount = 0;
@@ -249,7 +256,7 @@ export class Simulation implements ContinuationCounter {
   // --- Running -----------------------------------------------------------------------------------
 
   /** Runs until no event is left, virtual time passes `untilMs`, or the event limit is reached. */
-  async run(options: { untilMs?: number } = {}): Promise<RunResult> {
+  run(options: { untilMs?: number } = {}): Promise<RunResult> {
     const untilMicros =
       options.untilMs === undefined
         ? Infinity
@@ -267,43 +274,58 @@ export class Simulation implements ContinuationCounter {
         }
       }
     }
-    const queue = this.queue;
-    let stopReason: StopReason = "quiescent";
-    for (;;) {
-      const next = queue.peek();
-      if (next === undefined) break;
-      if (next.timeMicros > untilMicros) {
-        stopReason = "time-limit";
-        break;
-      }
-      if (this.eventCount >= this.maxEvents) {
-        stopReason = "event-limit";
-        break;
-      }
-      queue.pop();
-      this.nowMicros = next.timeMicros;
-      this.eventCount++;
-      // Between events no continuation runs, so the count restarts from zero: a `.then`
-      // from callback code, Promise.all/race over kernel promises or a losing race entry
-      // can leave it off by a few, and a negative count would cut the next drain short.
-      this.active = 0;
-      this.dispatch(next);
-      if (this.asyncTouched) {
-        this.asyncTouched = false;
-        let ticks = 0;
-        do await null;
-        while (this.active > 0 && ++ticks < MAX_DRAIN_TICKS);
-      }
-      if (this.failure !== undefined) throw this.failure;
-    }
-    if (stopReason === "time-limit" && untilMicros > this.nowMicros) this.nowMicros = untilMicros;
-    return {
-      seed: this.seed.toString(),
-      endMicros: this.nowMicros,
-      events: this.eventCount,
-      stopReason,
-      traceHash: this.trace.hash,
-    };
+    // The loop runs synchronously until an event wakes async code; then it yields one microtask
+    // at a time (cheaper than awaiting) until the woken continuations have suspended again.
+    return new Promise<RunResult>((resolve, reject) => {
+      const queue = this.queue;
+      let ticks = 0;
+      const finish = (stopReason: StopReason) => {
+        if (stopReason === "time-limit" && untilMicros > this.nowMicros)
+          this.nowMicros = untilMicros;
+        resolve({
+          seed: this.seed.toString(),
+          endMicros: this.nowMicros,
+          events: this.eventCount,
+          stopReason,
+          traceHash: this.trace.hash,
+        });
+      };
+      const loop = (): void => {
+        try {
+          if (ticks > 0 && this.active > 0 && ticks < MAX_DRAIN_TICKS) {
+            ticks++;
+            queueMicrotask(loop);
+            return;
+          }
+          ticks = 0;
+          if (this.failure !== undefined) return reject(this.failure);
+          for (;;) {
+            const next = queue.peek();
+            if (next === undefined) return finish("quiescent");
+            if (next.timeMicros > untilMicros) return finish("time-limit");
+            if (this.eventCount >= this.maxEvents) return finish("event-limit");
+            queue.pop();
+            this.nowMicros = next.timeMicros;
+            this.eventCount++;
+            // Between events no continuation runs, so the count restarts from zero: a `.then`
+            // from callback code, Promise.all/race over kernel promises or a losing race entry
+            // can leave it off by a few, and a negative count would cut the next drain short.
+            this.active = 0;
+            this.dispatch(next);
+            if (this.asyncTouched) {
+              this.asyncTouched = false;
+              ticks = 1;
+              queueMicrotask(loop);
+              return;
+            }
+            if (this.failure !== undefined) return reject(this.failure);
+          }
+        } catch (error) {
+          reject(error);
+        }
+      };
+      loop();
+    });
   }
 
   private dispatch(ev: SimEvent): void {
@@ -320,6 +342,8 @@ export class Simulation implements ContinuationCounter {
         return this.resume(this.hosts[ev.node]!);
       case NTP:
         return this.ntpSync(this.hosts[ev.node]!);
+      case TIMEOUT:
+        return this.timeout(ev);
       case HOOK:
         (ev.payload as () => void)();
         return;
@@ -361,7 +385,7 @@ export class Simulation implements ContinuationCounter {
   private deliver(ev: SimEvent): void {
     const host = this.hosts[ev.node]!;
     const envelope = ev.payload as Envelope;
-    const from = this.index.get(envelope.from)!;
+    const from = envelope.fromIndex;
     if (!host.alive) {
       this.trace.record("drop", this.nowMicros, from, host.index, ev.id, "node-down");
       return;
@@ -378,8 +402,6 @@ export class Simulation implements ContinuationCounter {
       }
       this.trace.record("deliver", this.nowMicros, host.index, from, ev.id);
       host.requests.delete(envelope.requestId!);
-      this.cancelledTimers.add(pending.timer);
-      host.pending.delete(pending.promise);
       pending.promise.settle(true, envelope.body);
       return;
     }
@@ -389,14 +411,15 @@ export class Simulation implements ContinuationCounter {
   }
 
   private fireTimer(ev: SimEvent): void {
-    if (this.cancelledTimers.size > 0 && this.cancelledTimers.delete(ev.id)) return;
+    const timer = ev.payload as TimerPayload;
+    if (timer.cancelled) return;
     const host = this.hosts[ev.node]!;
     if (!this.admit(host, ev)) return;
-    const timer = ev.payload as TimerPayload;
     if (timer.internal) {
       timer.callback();
       return;
     }
+    host.timers.delete(ev.id);
     this.trace.record("timer", this.nowMicros, host.index, -1, ev.id);
     this.invoke(host, timer.callback);
   }
@@ -514,7 +537,13 @@ export class Simulation implements ContinuationCounter {
       trace.record("drop", this.nowMicros, from, to, id, drop);
       return;
     }
-    const envelope: Envelope = { from: this.nodeIds[from]!, body, requestId, isReply };
+    const envelope: Envelope = {
+      from: this.nodeIds[from]!,
+      body,
+      requestId,
+      isReply,
+      fromIndex: from,
+    };
     for (let i = 0; i < arrivals.length; i++) {
       if (i > 0) trace.record("duplicate", this.nowMicros, from, to, id);
       this.schedule(arrivals[i]!, DELIVER, to, 0, id, envelope);
@@ -527,18 +556,33 @@ export class Simulation implements ContinuationCounter {
     body: unknown,
     timeoutMs: number,
   ): KernelPromise<unknown> {
-    requireNonNegative("request.timeoutMs", timeoutMs);
+    if (!(timeoutMs >= 0)) requireNonNegative("request.timeoutMs", timeoutMs);
     const promise = KernelPromise.create<unknown>(this);
     const requestId = this.nextRequestId++;
-    host.pending.add(promise);
-    const timer = this.addTimer(host, timeoutMs, true, () => {
-      if (!host.requests.delete(requestId)) return;
-      host.pending.delete(promise);
-      promise.settle(false, new TimeoutError(`request ${requestId} to ${to}`, timeoutMs));
-    });
-    host.requests.set(requestId, { promise, timer });
+    host.requests.set(requestId, { promise, to, timeoutMs });
+    // The timeout is an event of its own kind, not a closure: a reply simply removes the entry.
+    this.schedule(
+      this.nowMicros + Math.round(timeoutMs * 1000),
+      TIMEOUT,
+      host.index,
+      host.incarnation,
+      requestId,
+      undefined,
+    );
     this.send(host, to, body, requestId, false);
     return promise;
+  }
+
+  private timeout(ev: SimEvent): void {
+    const host = this.hosts[ev.node]!;
+    if (!this.admit(host, ev)) return;
+    const pending = host.requests.get(ev.id);
+    if (pending === undefined) return;
+    host.requests.delete(ev.id);
+    pending.promise.settle(
+      false,
+      new TimeoutError(`request ${ev.id} to ${pending.to}`, pending.timeoutMs),
+    );
   }
 
   private addTimer(
@@ -546,12 +590,19 @@ export class Simulation implements ContinuationCounter {
     delayMs: number,
     internal: boolean,
     callback: () => unknown,
-  ): TimerId {
+  ): TimerPayload {
     const id = this.nextTimerId++;
     const delayMicros = Math.max(0, Math.round(delayMs * 1000));
-    const payload: TimerPayload = { callback, internal };
+    const payload: TimerPayload = { callback, internal, cancelled: false };
+    if (!internal) host.timers.set(id, payload);
     this.schedule(this.nowMicros + delayMicros, TIMER, host.index, host.incarnation, id, payload);
-    return id;
+    return payload;
+  }
+
+  private setUserTimer(host: Host, delayMs: number, callback: () => unknown): TimerId {
+    requireNonNegative("setTimer.delayMs", delayMs);
+    this.addTimer(host, delayMs, false, callback);
+    return this.nextTimerId - 1;
   }
 
   private sleep(host: Host, delayMs: number): KernelPromise<void> {
@@ -591,10 +642,13 @@ export class Simulation implements ContinuationCounter {
         }
         this.send(host, message.from, body, message.requestId, true);
       },
-      setTimer: (delayMs, callback) =>
-        this.addTimer(host, requireNonNegative("setTimer.delayMs", delayMs), false, callback),
+      setTimer: (delayMs, callback) => this.setUserTimer(host, delayMs, callback),
       clearTimer: (timerId) => {
-        this.cancelledTimers.add(timerId);
+        const timer = host.timers.get(timerId);
+        if (timer !== undefined) {
+          timer.cancelled = true;
+          host.timers.delete(timerId);
+        }
       },
       sleep: (delayMs) => this.sleep(host, delayMs),
       clock: {
@@ -731,7 +785,9 @@ export class Simulation implements ContinuationCounter {
     host.activeHandlers = 0;
     for (const p of host.pending) p.abandon();
     host.pending.clear();
+    for (const r of host.requests.values()) r.promise.abandon();
     host.requests.clear();
+    host.timers.clear();
     host.handlers = {};
     const lost = host.storage.crash(host.rng.derive(`crash/${host.incarnation}`), this.crashPolicy);
     this.trace.record(

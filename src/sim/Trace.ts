@@ -49,7 +49,7 @@ const TWO_POW_32 = 4294967296;
 export class Trace {
   private h1 = 0x811c9dc5;
   private h2 = 0x1b873593;
-  private readonly counts = new Map<TraceKind, number>();
+  private readonly counts = new Float64Array(TRACE_KINDS.length + 1);
   private readonly dropReasons = new Map<string, number>();
   private readonly recent: TraceEvent[] = [];
   private readonly sink: ((line: string) => void) | undefined;
@@ -77,11 +77,12 @@ export class Trace {
     body?: unknown,
   ): void {
     this.events++;
-    this.counts.set(kind, (this.counts.get(kind) ?? 0) + 1);
+    const code = KIND_CODE[kind];
+    this.counts[code]!++;
     if (kind === "drop" && detail !== undefined) {
       this.dropReasons.set(detail, (this.dropReasons.get(detail) ?? 0) + 1);
     }
-    this.mix(KIND_CODE[kind]);
+    this.mix(code);
     this.mix(tMicros >>> 0);
     this.mix(Math.floor(tMicros / TWO_POW_32));
     this.mix(node);
@@ -118,7 +119,7 @@ export class Trace {
   }
 
   count(kind: TraceKind): number {
-    return this.counts.get(kind) ?? 0;
+    return this.counts[KIND_CODE[kind]]!;
   }
 
   drops(reason: string): number {
@@ -129,7 +130,12 @@ export class Trace {
   summary(): { byKind: Record<string, number>; dropsByReason: Record<string, number> } {
     const sorted = (m: Map<string, number>) =>
       Object.fromEntries([...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-    return { byKind: sorted(this.counts), dropsByReason: sorted(this.dropReasons) };
+    const byKind = new Map<string, number>();
+    TRACE_KINDS.forEach((k) => {
+      const n = this.counts[KIND_CODE[k]]!;
+      if (n > 0) byKind.set(k, n);
+    });
+    return { byKind: sorted(byKind), dropsByReason: sorted(this.dropReasons) };
   }
 
   /** The most recent events kept in memory (at most `keepLast`). */

@@ -1,0 +1,141 @@
+// Kernel throughput: delivered messages per second of wall time on a 64-node random ping-pong with
+// random latency and 1% loss, in callback and in async style, beside a bare event-queue baseline
+// measured in the same run; and a 10,000-node heartbeat world (wall time and peak memory).
+
+import { performance } from "node:perf_hooks";
+import { Rng } from "../src/core/Rng.js";
+import { EventQueue } from "../src/sim/EventQueue.js";
+import { Simulation } from "../src/sim/Simulation.js";
+import type { NodeFactory, NodeSpec } from "../src/sim/index.js";
+
+const NODES = 64;
+const NETWORK = {
+  latency: { kind: "uniform" as const, minMs: 1, maxMs: 10 },
+  lossProbability: 0.01,
+};
+
+function ids(n: number): string[] {
+  return Array.from({ length: n }, (_, i) => `n${i}`);
+}
+
+/** Baseline: the same number of push/pop pairs on the bare queue, with random times. */
+function baseline(events: number): number {
+  const queue = new EventQueue<{ timeMicros: number; seq: number }>(1e7);
+  const rng = Rng.fromSeed(1);
+  for (let i = 0; i < 7000; i++) queue.push({ timeMicros: rng.int(10_000), seq: 0 });
+  const start = performance.now();
+  for (let i = 0; i < events; i++) {
+    const e = queue.pop()!;
+    queue.push({ timeMicros: e.timeMicros + 1000 + rng.int(9000), seq: 0 });
+  }
+  return events / ((performance.now() - start) / 1000);
+}
+
+function callbackNode(all: string[]): NodeFactory {
+  return (ctx) => {
+    const pick = () => all[ctx.random.int(all.length)]!;
+    const refill = () => {
+      ctx.send(pick(), 0);
+      ctx.setTimer(5, refill);
+    };
+    return {
+      onStart: refill,
+      onMessage: (m) => ctx.send(pick(), (m.body as number) + 1),
+    };
+  };
+}
+
+function asyncNode(all: string[]): NodeFactory {
+  return (ctx) => {
+    const pick = () => all[ctx.random.int(all.length)]!;
+    const loop = async () => {
+      for (;;) {
+        try {
+          await ctx.request(pick(), 1, { timeoutMs: 50 });
+        } catch {
+          // A lost request or reply: go on with the next one.
+        }
+      }
+    };
+    return {
+      onStart() {
+        for (let i = 0; i < 50; i++) void loop();
+      },
+      async onMessage(m) {
+        ctx.reply(m, m.body);
+      },
+    };
+  };
+}
+
+async function pingPong(style: "callback" | "async", maxEvents: number) {
+  const all = ids(NODES);
+  const factory = style === "callback" ? callbackNode(all) : asyncNode(all);
+  const sim = new Simulation({
+    seed: 7,
+    nodes: all.map((id): NodeSpec => ({ id, factory })),
+    network: NETWORK,
+    limits: { maxEvents },
+  });
+  const start = performance.now();
+  await sim.run();
+  const seconds = (performance.now() - start) / 1000;
+  const delivered = sim.trace.count("deliver");
+  return {
+    delivered,
+    seconds,
+    perSecond: delivered / seconds,
+    simSeconds: sim.now / 1e6,
+    events: sim.events,
+  };
+}
+
+async function heartbeatWorld(n: number, simSeconds: number) {
+  const all = ids(n);
+  const factory: NodeFactory = (ctx) => {
+    const beat = () => {
+      for (let k = 0; k < 3; k++) ctx.send(all[ctx.random.int(n)]!, "hb");
+      ctx.setTimer(1000, beat);
+    };
+    return { onStart: () => void ctx.setTimer(ctx.random.int(1000), beat), onMessage: () => {} };
+  };
+  let peakRss = process.memoryUsage().rss;
+  const sim = new Simulation({
+    seed: 1,
+    nodes: all.map((id) => ({ id, factory })),
+    network: NETWORK,
+  });
+  for (let s = 0; s <= simSeconds; s++)
+    sim.at(s * 1000, () => void (peakRss = Math.max(peakRss, process.memoryUsage().rss)));
+  const start = performance.now();
+  await sim.run({ untilMs: simSeconds * 1000 });
+  const seconds = (performance.now() - start) / 1000;
+  return { seconds, delivered: sim.trace.count("deliver"), peakRssMb: peakRss / 2 ** 20 };
+}
+
+export async function run(): Promise<void> {
+  const events = 2_000_000;
+  // Warm up the JIT on a small run of each style first.
+  await pingPong("callback", 200_000);
+  await pingPong("async", 200_000);
+  const base = baseline(events);
+  const cb = await pingPong("callback", events);
+  const as = await pingPong("async", events);
+  const fmt = (x: number) => Math.round(x).toLocaleString("en-US");
+  console.log(`bare event queue (push+pop, same size)  ${fmt(base)} events/s  (baseline)`);
+  console.log(
+    `64-node ping-pong, callback nodes       ${fmt(cb.perSecond)} delivered msgs/s  ` +
+      `(${fmt(cb.delivered)} msgs, ${cb.simSeconds.toFixed(1)} simulated s in ${cb.seconds.toFixed(2)} s wall; ` +
+      `${(cb.perSecond / base).toFixed(2)}x baseline; target >= 2,000,000)`,
+  );
+  console.log(
+    `64-node ping-pong, async nodes          ${fmt(as.perSecond)} delivered msgs/s  ` +
+      `(${fmt(as.delivered)} msgs, ${as.simSeconds.toFixed(1)} simulated s in ${as.seconds.toFixed(2)} s wall; ` +
+      `${(as.perSecond / base).toFixed(2)}x baseline; target >= 500,000)`,
+  );
+  const hb = await heartbeatWorld(10_000, 10);
+  console.log(
+    `10,000-node heartbeat world, 10 sim s  ${hb.seconds.toFixed(2)} s wall, ${fmt(hb.delivered)} msgs, ` +
+      `peak RSS ${hb.peakRssMb.toFixed(0)} MiB (time compression ${(10 / hb.seconds).toFixed(1)}x)`,
+  );
+}

@@ -1,0 +1,70 @@
+// Text for people: a sweep summary as a few aligned lines per variant, with the replay command of
+// the first violating seed.
+
+import pc from "picocolors";
+import type { Scenario } from "../scenarios/Scenario.js";
+import { figureValue, type VariantSummary } from "../scenarios/SweepSummary.js";
+import { replayCommand } from "../scenarios/runSweep.js";
+
+export function formatNumber(value: number | undefined): string {
+  if (value === undefined || Number.isNaN(value)) return "-";
+  if (Number.isInteger(value)) return value.toLocaleString("en-US");
+  const abs = Math.abs(value);
+  return abs >= 100 ? value.toFixed(0) : abs >= 1 ? value.toFixed(2) : value.toFixed(3);
+}
+
+export function percent(part: number, whole: number): string {
+  return whole === 0 ? "-" : `${((100 * part) / whole).toFixed(1)}%`;
+}
+
+export function formatSweep(scenario: Scenario, summaries: readonly VariantSummary[]): string[] {
+  const lines: string[] = [];
+  for (const summary of summaries) {
+    const variant = scenario.variants.find((v) => v.name === summary.variant)!;
+    lines.push(pc.bold(`variant ${summary.variant}`) + pc.dim(` — ${variant.description}`));
+    for (const name of scenario.properties) {
+      const p = summary.properties[name];
+      if (p === undefined) continue;
+      const verdict =
+        p.violated > 0
+          ? (variant.expectViolations ? pc.yellow : pc.red)(
+              `violated in ${p.violated}/${summary.seeds} seeds (${percent(p.violated, summary.seeds)})`,
+            )
+          : p.unknown > 0
+            ? pc.yellow(`unknown in ${p.unknown}/${summary.seeds} seeds`)
+            : pc.green(`held in all ${summary.seeds} seeds`);
+      lines.push(`  ${name}: ${verdict}`);
+      if (p.violatingSeeds.length > 0) {
+        lines.push(
+          pc.dim(
+            `    replay: ${replayCommand(scenario.name, summary.variant, p.violatingSeeds[0]!)}`,
+          ),
+        );
+      }
+    }
+    for (const spec of scenario.figures) {
+      const value = figureValue(summary, spec);
+      if (value === undefined) continue;
+      const shown = spec.kind === "rate" ? `${(value * 100).toFixed(1)}%` : formatNumber(value);
+      lines.push(
+        pc.dim(
+          `  ${(spec.description ?? spec.name).padEnd(44)} ${shown}${spec.unit ? ` ${spec.unit}` : ""}`,
+        ),
+      );
+    }
+  }
+  return lines;
+}
+
+/** Exit status of a sweep: 1 if a variant expected to be safe showed a violation, 2 if unknown. */
+export function sweepExitCode(scenario: Scenario, summaries: readonly VariantSummary[]): number {
+  let code = 0;
+  for (const summary of summaries) {
+    const variant = scenario.variants.find((v) => v.name === summary.variant)!;
+    for (const p of Object.values(summary.properties)) {
+      if (!variant.expectViolations && p.violated > 0) return 1;
+      if (p.unknown > 0) code = 2;
+    }
+  }
+  return code;
+}

@@ -1,0 +1,19 @@
+// Every scenario murphy knows, in the order the tour runs them.
+import { ConfigError } from "../core/errors.js";
+import { requestResponse } from "./RequestResponseScenario.js";
+import type { Scenario } from "./Scenario.js";
+
+export const SCENARIOS: readonly Scenario[] = [requestResponse];
+
+export function findScenario(name: string): Scenario {
+  const scenario = SCENARIOS.find((s) => s.name === name);
+  if (scenario === undefined) {
+    throw new ConfigError({
+      field: "scenario",
+      value: name,
+      expected: "the name of a scenario",
+      fix: `run \`murphy list\`; known: ${SCENARIOS.map((s) => s.name).join(", ")}`,
+    });
+  }
+  return scenario;
+}
