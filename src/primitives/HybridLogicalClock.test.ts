@@ -95,7 +95,12 @@ describe("HybridLogicalClock", () => {
         causalHistoryArb,
         fc.array(fc.integer({ min: -200, max: 200 }), { minLength: 4, maxLength: 4 }),
         (history, offsets) => {
-          type State = { clock: ManualClock; hlc: HybridLogicalClock; vc: VectorClock; last?: HlcTimestamp };
+          type State = {
+            clock: ManualClock;
+            hlc: HybridLogicalClock;
+            vc: VectorClock;
+            last?: HlcTimestamp;
+          };
           type Ev = { ts: HlcTimestamp; vc: VectorClock };
           const all: State[] = [];
           const stepClocks = (s: State, advanceMs: number) => {
@@ -111,7 +116,11 @@ describe("HybridLogicalClock", () => {
             init: (id) => {
               const index = Number(id.slice(1));
               const clock = new ManualClock({ wallStartMs: 1_000_000 + offsets[index]! });
-              const s: State = { clock, hlc: new HybridLogicalClock({ clock }), vc: VectorClock.empty() };
+              const s: State = {
+                clock,
+                hlc: new HybridLogicalClock({ clock }),
+                vc: VectorClock.empty(),
+              };
               all.push(s);
               return s;
             },

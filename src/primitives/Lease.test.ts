@@ -46,7 +46,13 @@ describe("Lease", () => {
     const sentAt = clock.monotonicMs();
     clock.advanceMs(50); // the request's trip to the grantor
     const grant = table.acquire("lock", "c1", 10_000);
-    const lease = new Lease({ clock, grant, requestSentAtMs: sentAt, driftPpm: 200, safetyMarginMs: 100 });
+    const lease = new Lease({
+      clock,
+      grant,
+      requestSentAtMs: sentAt,
+      driftPpm: 200,
+      safetyMarginMs: 100,
+    });
     // 10_000 · (1 − 2·200/10^6) − 100 = 9_896
     expect(lease.safeEndMs).toBeCloseTo(9_896, 9);
     clock.advanceMs(9_845);
@@ -64,7 +70,11 @@ describe("Lease", () => {
     const table = new LeaseTable({ clock });
     const store = new FencedStore<string>();
     const sentAt = clock.monotonicMs();
-    const lease1 = new Lease({ clock, grant: table.acquire("file", "c1", 1000), requestSentAtMs: sentAt });
+    const lease1 = new Lease({
+      clock,
+      grant: table.acquire("file", "c1", 1000),
+      requestSentAtMs: sentAt,
+    });
     lease1.check(); // valid now...
     clock.advanceMs(5_000); // ...then a stop-the-world GC pause: c1 cannot tell
     const lease2 = new Lease({
@@ -88,19 +98,21 @@ describe("Lease", () => {
     lease = lease.renewed(table.renew("lock", "c1", grant.token, 1000), sentAt);
     expect(lease.safeEndMs).toBe(1800);
     expect(lease.remainingMs()).toBe(1000);
-    expect(
-      () => new Lease({ clock, grant, requestSentAtMs: 0, safetyMarginMs: 2000 }),
-    ).toThrow(/safetyMarginMs/);
-    expect(() => new Lease({ clock, grant, requestSentAtMs: 0, driftPpm: -1 })).toThrow(
-      /driftPpm/,
+    expect(() => new Lease({ clock, grant, requestSentAtMs: 0, safetyMarginMs: 2000 })).toThrow(
+      /safetyMarginMs/,
     );
+    expect(() => new Lease({ clock, grant, requestSentAtMs: 0, driftPpm: -1 })).toThrow(/driftPpm/);
   });
 
   it("shows that a lease on the real clock is valid at once and expired after its duration", async () => {
     const { clock, timers } = realRuntime();
     const table = new LeaseTable({ clock });
     const sentAt = clock.monotonicMs();
-    const lease = new Lease({ clock, grant: table.acquire("r", "me", 10), requestSentAtMs: sentAt });
+    const lease = new Lease({
+      clock,
+      grant: table.acquire("r", "me", 10),
+      requestSentAtMs: sentAt,
+    });
     expect(lease.isValid()).toBe(true);
     await timers.sleep(15);
     expect(lease.isValid()).toBe(false);

@@ -107,9 +107,9 @@ describe("PhiAccrualFailureDetector", () => {
     expect(() => new PhiAccrualFailureDetector({ clock, minStdDeviationMs: 0 })).toThrow(
       /minStdDeviationMs/,
     );
-    expect(
-      () => new PhiAccrualFailureDetector({ clock, acceptableHeartbeatPauseMs: -1 }),
-    ).toThrow(/acceptableHeartbeatPauseMs/);
+    expect(() => new PhiAccrualFailureDetector({ clock, acceptableHeartbeatPauseMs: -1 })).toThrow(
+      /acceptableHeartbeatPauseMs/,
+    );
     expect(() => new PhiAccrualFailureDetector({ clock, onSuspect: () => undefined })).toThrow(
       /timers/,
     );

@@ -40,7 +40,12 @@ describe("VectorClock", () => {
         expect(x.compare(x)).toBe("equal");
         if (leq(x, y) && leq(y, x)) expect(x.compare(y)).toBe("equal");
         if (leq(x, y) && leq(y, z)) expect(leq(x, z)).toBe(true);
-        const flipped = { before: "after", after: "before", equal: "equal", concurrent: "concurrent" };
+        const flipped = {
+          before: "after",
+          after: "before",
+          equal: "equal",
+          concurrent: "concurrent",
+        };
         expect(y.compare(x)).toBe(flipped[x.compare(y)]);
         expect(leq(x, x.merge(y)) && leq(y, x.merge(y))).toBe(true);
         expect(VectorClock.decode(x.encode()).compare(x)).toBe("equal");

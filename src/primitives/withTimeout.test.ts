@@ -25,7 +25,10 @@ describe("withTimeout", () => {
 
   it("shows that a call faster than the timeout returns its value and clears the timer", async () => {
     const clock = new ManualClock();
-    const call = withTimeout(async () => (await clock.sleep(30), 42), { timers: clock, timeout: 100 });
+    const call = withTimeout(async () => (await clock.sleep(30), 42), {
+      timers: clock,
+      timeout: 100,
+    });
     await expect(clock.run(call)).resolves.toBe(42);
     expect(clock.pendingTimers()).toBe(0);
   });
@@ -71,9 +74,9 @@ describe("withTimeout", () => {
     const slow = withTimeout((signal) => timers.sleep(10_000, signal), { timers, timeout: 5 });
     await expect(slow).rejects.toBeInstanceOf(TimeoutError);
     const policy = new AdaptiveTimeout();
-    await expect(
-      withTimeout(async () => "fast", { timers, clock, timeout: policy }),
-    ).resolves.toBe("fast");
+    await expect(withTimeout(async () => "fast", { timers, clock, timeout: policy })).resolves.toBe(
+      "fast",
+    );
     expect(policy.sampleCount()).toBe(1);
   });
 });
