@@ -4,3 +4,4 @@ export * from "./NodeApi.js";
 export * from "./Simulation.js";
 export * from "./SimulationConfig.js";
 export * from "./Trace.js";
+export * from "./checkDeterminism.js";
