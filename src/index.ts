@@ -2,3 +2,4 @@
 // use the remedies and check histories.
 export * from "./core/index.js";
 export * from "./primitives/index.js";
+export { CryptoRandom, RealClock, RealTimers, realRuntime } from "./runtime/index.js";
