@@ -78,6 +78,8 @@ class Host {
   /** User timers not yet fired, so that clearTimer can cancel them. */
   readonly timers = new Map<number, TimerPayload>();
   byzantine: ByzantineBehavior | undefined;
+  /** One stream for the adversary's whole life, so each rewrite draws fresh values. */
+  byzantineRng: Rng | undefined;
   readonly sent: OutgoingMessage[] = [];
   peersCache: string[] | undefined;
   constructor(
@@ -489,7 +491,11 @@ export class Simulation implements ContinuationCounter {
     if (host.byzantine !== undefined) {
       const out = host.byzantine(
         { to, body },
-        { rng: host.rng.derive("byzantine"), sent: host.sent, self: this.nodeIds[host.index]! },
+        {
+          rng: (host.byzantineRng ??= host.rng.derive("byzantine")),
+          sent: host.sent,
+          self: this.nodeIds[host.index]!,
+        },
       );
       if (host.sent.length >= 100) host.sent.shift();
       host.sent.push({ to, body });
