@@ -5,6 +5,8 @@
 // applies a non-idempotent increment twice in some runs; an idempotency key makes the retry safe.
 
 import { TimeoutError } from "../core/errors.js";
+import { DedupTable } from "../primitives/DedupTable.js";
+import { createRequestId } from "../primitives/requestId.js";
 import { Simulation } from "../sim/Simulation.js";
 import type { NodeFactory } from "../sim/NodeApi.js";
 import type { FaultAction } from "../faults/FaultAction.js";
@@ -43,26 +45,28 @@ interface Increment {
   key?: string;
 }
 
-/** The server: a counter. With `dedupe`, a key seen before replays the first result. */
+/** The server: a counter. With `dedupe`, a DedupTable replays the first result of a known key. */
 function counterServer(
   stats: { applied: number; distinct: Set<string> },
   dedupe: boolean,
 ): NodeFactory {
   return (ctx) => {
     let counter = 0;
-    const results = new Map<string, number>();
+    const table = new DedupTable<{ op: string }, number>({ clock: ctx.clock });
+    const apply = (op: string) => {
+      counter++;
+      stats.applied++;
+      stats.distinct.add(op);
+      return counter;
+    };
     return {
       onMessage(message) {
         const body = message.body as Increment & { op: string };
-        if (dedupe && body.key !== undefined && results.has(body.key)) {
-          ctx.reply(message, results.get(body.key));
+        if (dedupe && body.key !== undefined) {
+          ctx.reply(message, table.execute(body.key, { op: body.op }, () => apply(body.op)).result);
           return;
         }
-        counter++;
-        stats.applied++;
-        stats.distinct.add(body.op);
-        if (body.key !== undefined) results.set(body.key, counter);
-        ctx.reply(message, counter);
+        ctx.reply(message, apply(body.op));
       },
     };
   };
@@ -109,7 +113,7 @@ async function runRetries(seed: RunSeedOptions, idempotent: boolean) {
       client: (ctx) => ({
         async onStart() {
           for (let op = 0; op < LOGICAL_OPERATIONS; op++) {
-            const key = idempotent ? ctx.random.uuid() : undefined;
+            const key = idempotent ? createRequestId(ctx.random) : undefined;
             for (let attempt = 1; attempt <= RETRY_ATTEMPTS; attempt++) {
               attempts++;
               try {

@@ -46,7 +46,8 @@ export interface NodeContext {
   reply(to: Message, body: unknown): void;
   setTimer(delayMs: number, callback: () => void | Promise<void>): TimerId;
   clearTimer(id: TimerId): void;
-  sleep(delayMs: number): Promise<void>;
+  /** Resolves after `delayMs`; rejects with AbortedError at once if `signal` aborts first. */
+  sleep(delayMs: number, signal?: AbortSignal): Promise<void>;
   readonly clock: Clock;
   readonly storage: Storage;
   readonly random: Rng;

@@ -94,6 +94,29 @@ describe("Simulation: messaging and determinism", () => {
     expect(times).toEqual([10, 15.5, 16.5]);
   });
 
+  it("shows that an aborted sleep rejects at once with a definite AbortedError", async () => {
+    const seen: Array<{ atMs: number; code: string }> = [];
+    const sim = new Simulation({
+      seed: 1,
+      nodes: {
+        n: (ctx) => ({
+          async onStart() {
+            const controller = new AbortController();
+            ctx.setTimer(5, () => controller.abort());
+            try {
+              await ctx.sleep(1000, controller.signal);
+            } catch (error) {
+              seen.push({ atMs: ctx.clock.monotonicMs(), code: (error as { code: string }).code });
+            }
+          },
+        }),
+      },
+    });
+    await sim.run();
+    expect(seen).toEqual([{ atMs: 5, code: "E_ABORTED" }]);
+    expect(sim.now).toBe(5000);
+  });
+
   it("shows that a request to a crashed server rejects with an indefinite TimeoutError", async () => {
     let error: unknown;
     const sim = new Simulation({

@@ -4,7 +4,7 @@
 // that event woke run to their next suspension before it takes the next event, so async code sees
 // the time of the event that woke it. Same seed and same config give the same trace, bit for bit.
 
-import { ConfigError, MurphyError, TimeoutError } from "../core/errors.js";
+import { AbortedError, ConfigError, MurphyError, TimeoutError } from "../core/errors.js";
 import { Rng, Seed } from "../core/Rng.js";
 import type { TimerId, TrueTimeInterval } from "../core/Clock.js";
 import {
@@ -82,6 +82,8 @@ class Host {
   byzantineRng: Rng | undefined;
   readonly sent: OutgoingMessage[] = [];
   peersCache: string[] | undefined;
+  /** The NTP daemon's measurement errors: one stream, so each sync draws a fresh error. */
+  ntpRng: Rng | undefined;
   constructor(
     readonly index: number,
     readonly spec: NodeSpec,
@@ -192,6 +194,11 @@ export class Simulation implements ContinuationCounter {
           initialOffsetMs:
             spec.clock?.initialOffsetMs ??
             (offsetMsMax > 0 ? clockRng.uniform(-offsetMsMax, offsetMsMax) : 0),
+          // Until its first sync a node knows its clock only to within how it was set.
+          syncUncertaintyMs:
+            spec.clock?.initialOffsetMs !== undefined
+              ? Math.abs(spec.clock.initialOffsetMs)
+              : offsetMsMax,
           ...(clocks.epochMs !== undefined ? { epochMs: clocks.epochMs } : {}),
           ...(clocks.driftBoundPpm !== undefined ? { driftBoundPpm: clocks.driftBoundPpm } : {}),
         },
@@ -307,6 +314,9 @@ export class Simulation implements ContinuationCounter {
             if (next.timeMicros > untilMicros) return finish("time-limit");
             if (this.eventCount >= this.maxEvents) return finish("event-limit");
             queue.pop();
+            // A cancelled timer or the timeout of an answered request is not an event: skipping
+            // it keeps virtual time (and the run's end) at the last thing that happened.
+            if (this.isStale(next)) continue;
             this.nowMicros = next.timeMicros;
             this.eventCount++;
             // Between events no continuation runs, so the count restarts from zero: a `.then`
@@ -328,6 +338,15 @@ export class Simulation implements ContinuationCounter {
       };
       loop();
     });
+  }
+
+  private isStale(ev: SimEvent): boolean {
+    if (ev.type === TIMER) return (ev.payload as TimerPayload).cancelled;
+    if (ev.type === TIMEOUT) {
+      const host = this.hosts[ev.node]!;
+      return ev.incarnation !== host.incarnation || !host.requests.has(ev.id);
+    }
+    return false;
   }
 
   private dispatch(ev: SimEvent): void {
@@ -611,14 +630,25 @@ export class Simulation implements ContinuationCounter {
     return this.nextTimerId - 1;
   }
 
-  private sleep(host: Host, delayMs: number): KernelPromise<void> {
+  private sleep(host: Host, delayMs: number, signal?: AbortSignal): KernelPromise<void> {
     requireNonNegative("sleep.delayMs", delayMs);
     const promise = KernelPromise.create<void>(this);
+    if (signal?.aborted) {
+      promise.settle(false, new AbortedError("sleep", true, { cause: signal.reason }));
+      return promise;
+    }
     host.pending.add(promise);
-    this.addTimer(host, delayMs, true, () => {
+    const onAbort = () => {
+      timer.cancelled = true;
+      host.pending.delete(promise);
+      promise.settle(false, new AbortedError("sleep", true, { cause: signal?.reason }));
+    };
+    const timer = this.addTimer(host, delayMs, true, () => {
+      signal?.removeEventListener("abort", onAbort);
       host.pending.delete(promise);
       promise.settle(true, undefined);
     });
+    signal?.addEventListener("abort", onAbort, { once: true });
     return promise;
   }
 
@@ -656,7 +686,7 @@ export class Simulation implements ContinuationCounter {
           host.timers.delete(timerId);
         }
       },
-      sleep: (delayMs) => this.sleep(host, delayMs),
+      sleep: (delayMs, signal) => this.sleep(host, delayMs, signal),
       clock: {
         wallMs: () => clock.wallMicros(now()) / 1000,
         monotonicMs: () => clock.monotonicMicros(now()) / 1000,
@@ -815,7 +845,7 @@ export class Simulation implements ContinuationCounter {
 
   private ntpSync(host: Host): void {
     const ntp = this.ntp!;
-    const rng = host.rng.derive("ntp");
+    const rng = (host.ntpRng ??= host.rng.derive("ntp"));
     const errorMicros = Math.round(rng.uniform(-ntp.errorMs, ntp.errorMs) * 1000);
     const result = host.clock.ntpSync(this.nowMicros, errorMicros, {
       stepThresholdMs: ntp.stepThresholdMs,
