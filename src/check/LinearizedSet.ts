@@ -10,6 +10,15 @@
 
 const FULL = -1; // a 32-bit word with every bit set, as Int32Array stores it
 
+/** The distinguishing window of a set: the first two words inline, any more in `rest`. */
+export interface LinearizedSnapshot {
+  readonly lo: number;
+  readonly length: number;
+  readonly w0: number;
+  readonly w1: number;
+  readonly rest: readonly number[] | undefined;
+}
+
 export class LinearizedSet {
   private readonly words: Int32Array;
   private lo = 0;
@@ -18,11 +27,16 @@ export class LinearizedSet {
   hash = 0;
 
   constructor(readonly capacity: number) {
-    this.words = new Int32Array(Math.max(1, Math.ceil(capacity / 32)));
+    this.words = new Int32Array(Math.max(1, Math.ceil(capacity / 32)) + 1);
   }
 
   get size(): number {
     return this.count;
+  }
+
+  /** Words in the window; what a snapshot of the set costs beyond its fixed fields. */
+  get windowWords(): number {
+    return this.hi >= this.lo ? this.hi - this.lo + 1 : 0;
   }
 
   has(i: number): boolean {
@@ -35,7 +49,7 @@ export class LinearizedSet {
     this.hash ^= zobrist(i);
     this.count++;
     if (w > this.hi) this.hi = w;
-    while (this.lo < this.words.length && this.words[this.lo] === FULL) this.lo++;
+    while (this.words[this.lo] === FULL) this.lo++;
   }
 
   remove(i: number): void {
@@ -49,25 +63,32 @@ export class LinearizedSet {
 
   /** The distinguishing words, for storing in the memo. */
   snapshot(): LinearizedSnapshot {
-    const words: number[] = [];
-    for (let w = this.lo; w <= this.hi; w++) words.push(this.words[w] as number);
-    return { lo: this.lo, words };
+    const length = this.windowWords;
+    const lo = this.lo;
+    let rest: number[] | undefined;
+    if (length > 2) {
+      rest = [];
+      for (let k = 2; k < length; k++) rest.push(this.words[lo + k] as number);
+    }
+    // Past `hi` the words are zero (the array has one spare word), so w0 and w1 are always defined.
+    return { lo, length, w0: this.words[lo] as number, w1: this.words[lo + 1] as number, rest };
   }
 
   /** True when this set equals the one `snapshot` was taken of. */
   matches(snapshot: LinearizedSnapshot): boolean {
-    if (snapshot.lo !== this.lo) return false;
-    const words = snapshot.words;
-    const length = this.hi >= this.lo ? this.hi - this.lo + 1 : 0;
-    if (words.length !== length) return false;
-    for (let k = 0; k < length; k++) if (words[k] !== this.words[this.lo + k]) return false;
+    const lo = this.lo;
+    const length = this.windowWords;
+    if (snapshot.lo !== lo || snapshot.length !== length) return false;
+    if (length === 0) return true;
+    if (snapshot.w0 !== this.words[lo] || (length > 1 && snapshot.w1 !== this.words[lo + 1])) {
+      return false;
+    }
+    const rest = snapshot.rest;
+    for (let k = 2; k < length; k++) {
+      if ((rest as readonly number[])[k - 2] !== this.words[lo + k]) return false;
+    }
     return true;
   }
-}
-
-export interface LinearizedSnapshot {
-  readonly lo: number;
-  readonly words: readonly number[];
 }
 
 /** A fixed pseudo-random 32-bit word per operation index (a splitmix-style finaliser). */

@@ -7,7 +7,7 @@
 // (`info`) has `output: undefined` and must be accepted by `step` in every state: it may have had
 // any result. States are values: never mutate one, and never use `undefined` as a state.
 //
-// `hash` and `equal` let the checker remember which (linearised calls, state) pairs it has seen,
+// `readOnly` is optional and only speeds the search up. `hash` and `equal` let the checker remember which (linearised calls, state) pairs it has seen,
 // which is what makes the search fast. `partition` splits the history into independent parts
 // (e.g. per key) that are checked on their own: a history is linearizable exactly when every part
 // is (P-compositionality), and small parts are exponentially cheaper than one big one.
@@ -36,6 +36,12 @@ export interface Model<State> {
   /** A call for reports, e.g. `cas(1, 2) → false`. */
   describe?(call: Call): string;
   describeState?(state: State): string;
+  /**
+   * True when the call, with its output, leaves unchanged every state in which it can take effect:
+   * a read, a failed compare-and-set. Such a call is linearised as soon as it is legal and never
+   * moved, which prunes the search; claim it only when it holds, or verdicts will be wrong.
+   */
+  readOnly?(call: Call): boolean;
   /** What was expected, when the call's function or input is not one this model knows. */
   validate?(call: Call): string | undefined;
 }

@@ -10,6 +10,11 @@
 // list is undone in LIFO order, as in dancing links). The history is linearizable when the list
 // empties, or when the first return left is an `info` one at infinity: whatever remains may never
 // have taken effect. It is not when the search must backtrack from an empty stack.
+//
+// One pruning on top: a read-only call (the model's `readOnly`) that is legal now is linearised
+// now, and if that fails, the whole search node fails without trying other orders. Moving such a
+// call earlier never breaks a legal order: everything that had to precede it already has, and it
+// changes no state, so every other call sees the same states as before.
 
 import { assert } from "../core/assert.js";
 import type { Operation } from "../workload/Operation.js";
@@ -40,7 +45,9 @@ export class PartSearch<State> {
   private readonly returnNode: Int32Array;
   private readonly head: number;
   private readonly tail: number;
+  private readonly readOnly: Uint8Array;
   private readonly stackNode: Int32Array;
+  private readonly stackForced: Uint8Array;
   private readonly stackState: State[] = [];
   private depth = 0;
   private state: State;
@@ -93,6 +100,8 @@ export class PartSearch<State> {
     this.next[last] = this.tail;
     this.prev[this.tail] = last;
     this.stackNode = new Int32Array(n);
+    this.stackForced = new Uint8Array(n);
+    this.readOnly = Uint8Array.from(this.calls, (call) => (model.readOnly?.(call) ? 1 : 0));
     this.linearized = new LinearizedSet(n);
     this.visited = new VisitedStates<State>(
       (a, b) => model.equal(a, b),
@@ -133,9 +142,11 @@ export class PartSearch<State> {
         const op = opOf[node] as number;
         const after = model.step(this.state, calls[op] as Call);
         if (after !== undefined) {
+          const forced = this.readOnly[op] as number;
           this.linearized.add(op);
           if (this.visited.addIfNew(this.linearized, after)) {
             this.stackNode[this.depth] = node;
+            this.stackForced[this.depth] = forced;
             this.stackState[this.depth] = this.state;
             this.depth++;
             this.state = after;
@@ -144,6 +155,15 @@ export class PartSearch<State> {
             continue;
           }
           this.linearized.remove(op);
+          if (forced === 1) {
+            // Lifting this read-only call was explored before and failed, so this node fails.
+            node = this.backtrack();
+            if (node < 0) {
+              this.status = "illegal";
+              break;
+            }
+            continue;
+          }
         }
         node = next[node] as number;
         continue;
@@ -153,26 +173,34 @@ export class PartSearch<State> {
         break;
       }
       this.recordDeadEnd(node);
-      if (this.depth === 0) {
+      node = this.backtrack();
+      if (node < 0) {
         this.status = "illegal";
         break;
       }
-      node = this.backtrack();
     }
     this.cursor = node;
     this.steps += steps;
     return this.status;
   }
 
+  /**
+   * Undoes the last lift and returns where to continue: the entry after its call. A forced
+   * (read-only) lift that failed fails its whole node, so that one is undone too. -1 when the
+   * stack empties: no order works.
+   */
   private backtrack(): number {
-    this.depth--;
-    const callNode = this.stackNode[this.depth] as number;
-    this.state = this.stackState[this.depth] as State;
-    this.stackState.length = this.depth;
-    this.linearized.remove(this.opOf[callNode] as number);
-    this.unlift(callNode);
-    if (this.depth < this.shared) this.shared = this.depth;
-    return this.next[callNode] as number;
+    for (;;) {
+      if (this.depth === 0) return -1;
+      this.depth--;
+      const callNode = this.stackNode[this.depth] as number;
+      this.state = this.stackState[this.depth] as State;
+      this.stackState.length = this.depth;
+      this.linearized.remove(this.opOf[callNode] as number);
+      this.unlift(callNode);
+      if (this.depth < this.shared) this.shared = this.depth;
+      if (this.stackForced[this.depth] === 0) return this.next[callNode] as number;
+    }
   }
 
   private lift(call: number): void {

@@ -2,20 +2,25 @@
 // explored. Reaching a pair again can only repeat work, because what remains to be done depends
 // on nothing else. Keys combine the set's incremental hash with the model's state hash; equal
 // keys are told apart by comparing the set's window and the states in full, so a hash collision
-// costs time but never a wrong verdict.
+// costs time but never a wrong verdict. Entries chain through `next` rather than sitting in
+// per-key arrays: the memo is most of the checker's memory, so each entry is one small object.
 
 import type { LinearizedSet, LinearizedSnapshot } from "./LinearizedSet.js";
 
 interface Visited<State> {
   readonly set: LinearizedSnapshot;
   readonly state: State;
+  readonly next: Visited<State> | undefined;
 }
 
-/** Rough bytes per memo entry beyond its window words (objects, map slot, array headers). */
-const ENTRY_OVERHEAD_BYTES = 120;
+/**
+ * Bytes per entry, measured on V8 (two objects and a map slot) with headroom for the state; an
+ * estimate on the safe side, since the memory budget must trip before the heap runs out.
+ */
+const ENTRY_BYTES = 224;
 
 export class VisitedStates<State> {
-  private readonly table = new Map<number, Visited<State>[]>();
+  private readonly table = new Map<number, Visited<State>>();
   private entries = 0;
   /** An estimate of the memory the memo holds, for the checker's memory budget. */
   approxBytes = 0;
@@ -32,19 +37,15 @@ export class VisitedStates<State> {
   /** Records the pair and returns true, or returns false when it was already recorded. */
   addIfNew(set: LinearizedSet, state: State): boolean {
     const key = (set.hash ^ Math.imul(this.hashState(state), 0x9e3779b1)) & 0x3fffffff;
-    let bucket = this.table.get(key);
-    if (bucket === undefined) {
-      bucket = [];
-      this.table.set(key, bucket);
-    } else {
-      for (const seen of bucket) {
-        if (set.matches(seen.set) && this.equal(seen.state, state)) return false;
-      }
+    const first = this.table.get(key);
+    for (let seen = first; seen !== undefined; seen = seen.next) {
+      if (set.matches(seen.set) && this.equal(seen.state, state)) return false;
     }
     const snapshot = set.snapshot();
-    bucket.push({ set: snapshot, state });
+    this.table.set(key, { set: snapshot, state, next: first });
     this.entries++;
-    this.approxBytes += ENTRY_OVERHEAD_BYTES + 8 * snapshot.words.length;
+    this.approxBytes +=
+      ENTRY_BYTES + (snapshot.rest === undefined ? 0 : 16 + 8 * snapshot.rest.length);
     return true;
   }
 }

@@ -25,7 +25,9 @@ const params = fc.record({
   latency: fc.integer({ min: 0, max: 6 }),
 });
 
-function generate(p: fc.RecordValue<typeof params extends fc.Arbitrary<infer T> ? T : never>) {
+type Params = typeof params extends fc.Arbitrary<infer T> ? T : never;
+
+function generate(p: Params) {
   const model = builtInModels[p.model] as unknown as SequentialModel<unknown>;
   const history = generateHistory({
     model,

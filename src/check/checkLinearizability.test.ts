@@ -27,8 +27,8 @@ function history(...rows: [number, string, Value, number, number, Outcome][]): H
   }));
 }
 
-const verdict = (h: History, model: Model<never> | Model<Value> = registerModel) =>
-  checkLinearizability(h, model as Model<Value>).verdict;
+const verdict = (h: History, model: Model<unknown> = registerModel) =>
+  checkLinearizability(h, model).verdict;
 
 const corpus = (name: string) =>
   readFileSync(new URL(`../../test/corpus/histories/${name}`, import.meta.url), "utf8");

@@ -23,7 +23,7 @@ export interface LinearizabilityOptions {
   readonly timeoutMs?: number;
   /** Measures the time budget; the CLI passes a real one, a simulation its virtual one. */
   readonly clock?: MonotonicClock;
-  /** Give up with `unknown` when the search's memo is estimated to hold this much. Default 1 GiB. */
+  /** Give up with `unknown` when the search's memo is estimated to hold this much. Default 512 MiB. */
   readonly maxMemoryBytes?: number;
   /** Give up with `unknown` after this many model steps in all: a deterministic budget. */
   readonly maxSteps?: number;
@@ -31,7 +31,7 @@ export interface LinearizabilityOptions {
   readonly sliceSteps?: number;
 }
 
-const DEFAULT_MAX_MEMORY_BYTES = 1024 * 1024 * 1024;
+const DEFAULT_MAX_MEMORY_BYTES = 512 * 1024 * 1024;
 
 export function checkLinearizability<State>(
   history: History,

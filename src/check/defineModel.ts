@@ -15,6 +15,7 @@ export interface SequentialSpec<State> {
   /** Whether the output seen matches the model's. Default: structural equality. */
   outputMatches?(f: string, expected: Value, seen: Value): boolean;
   partition?(call: Call): string;
+  readOnly?(call: Call): boolean;
   describeState?(state: State): string;
   validate?(call: Call): string | undefined;
 }
@@ -37,6 +38,7 @@ export function defineModel<State>(spec: SequentialSpec<State>): SequentialModel
   };
   if (spec.partition) model.partition = spec.partition;
   if (spec.validate) model.validate = spec.validate;
+  if (spec.readOnly) model.readOnly = spec.readOnly;
   return model;
 }
 

@@ -13,6 +13,7 @@ export const counterModel = defineModel<number>({
     return { state: state + (input === null ? 1 : (input as number)), output: null };
   },
   outputMatches: (f, expected, seen) => f !== "read" || expected === seen,
+  readOnly: (call) => call.f === "read",
   equal: (a, b) => a === b,
   hash: (state) => (Math.imul(state | 0, 0x9e3779b1) ^ Math.floor(state / 2 ** 32)) >>> 0,
   describeState: (state) => String(state),

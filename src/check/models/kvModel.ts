@@ -42,6 +42,7 @@ export const kvModel = defineModel<KvState>({
     if (expected === null) return seen === null || seen === "";
     return valuesEqual(expected, seen);
   },
+  readOnly: (call) => call.f === "get",
   equal(a, b) {
     if (a.size !== b.size) return false;
     for (const [key, value] of a) {

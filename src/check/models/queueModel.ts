@@ -16,6 +16,7 @@ export const queueModel = defineModel<QueueState>({
     return { state: state.slice(1), output: state[0] as Value };
   },
   outputMatches: (f, expected, seen) => f === "enqueue" || valuesEqual(expected, seen),
+  readOnly: (call) => call.f === "dequeue" && call.output === null,
   equal: (a, b) => a.length === b.length && a.every((v, i) => valuesEqual(v, b[i] as Value)),
   hash: (state) => hashValue(state),
   describeState: (state) => showValue(state),

@@ -26,6 +26,7 @@ export const registerModel = defineModel<Value>({
     return valuesEqual(state, from) ? { state: to, output: true } : { state, output: false };
   },
   outputMatches: (f, expected, seen) => f === "write" || valuesEqual(expected, seen),
+  readOnly: (call) => call.f === "read" || (call.f === "cas" && call.output === false),
   equal: valuesEqual,
   hash: hashValue,
   describeState: showValue,

@@ -35,6 +35,7 @@ export const setModel = defineModel<SetState>({
     return { state: has ? state.filter((m) => m !== member) : state, output: null };
   },
   outputMatches: (f, expected, seen) => f !== "read" || sameMembers(expected, seen),
+  readOnly: (call) => call.f === "read",
   equal: (a, b) => a.length === b.length && a.every((m, i) => m === b[i]),
   hash: (state) => hashValue(state as readonly Value[]),
   describeState: (state) => `{${state.join(", ")}}`,
