@@ -258,27 +258,39 @@ describe("clock faults", () => {
     const readings: number[] = [];
     const sim = new Simulation({
       seed: 1,
-      nodes: {
-        n: (ctx) => ({
-          async onStart() {
-            for (let i = 0; i < 3; i++) {
-              readings.push(ctx.clock.wallMs());
-              await ctx.sleep(1_000_000);
-            }
-            readings.push(ctx.clock.wallMs());
-          },
-        }),
-      },
+      nodes: { n: () => ({}) },
       faults: [
         { atMs: 1_000_000, kind: "clock-drift", node: "n", driftPpm: 1_000 },
         { atMs: 2_000_000, kind: "clock-drift", node: "n", driftPpm: -500 },
       ],
     });
+    // Read the node's wall clock from outside, at fixed points of true time.
+    for (const atMs of [0, 1_000_000, 2_000_000, 3_000_000]) {
+      sim.at(atMs, () => void readings.push(sim.clockOf("n").wallMicros(sim.now) / 1000));
+    }
     await sim.run();
     const advances = readings.slice(1).map((r, i) => r - readings[i]!);
     // 1000 s of true time: exact, then 1 s more at +1000 ppm, then 0.5 s less at -500 ppm.
     expect(advances).toEqual([1_000_000, 1_001_000, 999_500]);
     expect(sim.trace.count("clock")).toBe(2);
+  });
+
+  it("shows that timers run on the node's own clock: a fast clock's timer fires early in true time", async () => {
+    let firedAtTrueMs = 0;
+    const sim = new Simulation({
+      seed: 1,
+      nodes: [
+        {
+          id: "fast",
+          clock: { driftPpm: 1_000 },
+          factory: (ctx) => ({
+            onStart: () => void ctx.setTimer(10_000, () => void (firedAtTrueMs = sim.now / 1000)),
+          }),
+        },
+      ],
+    });
+    await sim.run();
+    expect(firedAtTrueMs).toBeCloseTo(10_000 / 1.001, 2);
   });
 
   it("shows that NTP keeps clocks drifting up to 50 ppm within ±40 ms for an hour, while without it they diverge", async () => {

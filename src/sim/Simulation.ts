@@ -587,7 +587,7 @@ export class Simulation implements ContinuationCounter {
     host.requests.set(requestId, { promise, to, timeoutMs });
     // The timeout is an event of its own kind, not a closure: a reply simply removes the entry.
     this.schedule(
-      this.nowMicros + Math.round(timeoutMs * 1000),
+      this.nowMicros + this.trueDelayMicros(host, timeoutMs),
       TIMEOUT,
       host.index,
       host.incarnation,
@@ -617,11 +617,21 @@ export class Simulation implements ContinuationCounter {
     callback: () => unknown,
   ): TimerPayload {
     const id = this.nextTimerId++;
-    const delayMicros = Math.max(0, Math.round(delayMs * 1000));
+    const delayMicros = this.trueDelayMicros(host, delayMs);
     const payload: TimerPayload = { callback, internal, cancelled: false };
     if (!internal) host.timers.set(id, payload);
     this.schedule(this.nowMicros + delayMicros, TIMER, host.index, host.incarnation, id, payload);
     return payload;
+  }
+
+  /**
+   * Timers run on the node's own clock: a node whose oscillator runs fast by d ppm sees its
+   * timers fire early in true time by the same proportion. (NTP slewing is not applied to timers.)
+   */
+  private trueDelayMicros(host: Host, delayMs: number): number {
+    const drift = host.clock.driftPpm;
+    const micros = drift === 0 ? delayMs * 1000 : (delayMs * 1000) / (1 + drift * 1e-6);
+    return Math.max(0, Math.round(micros));
   }
 
   private setUserTimer(host: Host, delayMs: number, callback: () => unknown): TimerId {
@@ -762,6 +772,7 @@ export class Simulation implements ContinuationCounter {
         return this.pause(this.hosts[target]!, Math.round(a.durationMs * 1000));
       case "crash": {
         const host = this.hosts[target]!;
+        if (!host.alive) return; // already down: a second crash changes nothing
         this.crash(host, a.recoverAfterMs === undefined);
         if (a.recoverAfterMs !== undefined) {
           this.schedule(this.nowMicros + Math.round(a.recoverAfterMs * 1000), FAULT, -1, 0, 0, {
@@ -816,6 +827,12 @@ export class Simulation implements ContinuationCounter {
     host.crashedForever = forever;
     host.incarnation++;
     host.pausedUntilMicros = 0;
+    for (const ev of host.parked) {
+      if (ev.type === DELIVER) {
+        const from = (ev.payload as Envelope).fromIndex;
+        this.trace.record("drop", this.nowMicros, from, host.index, ev.id, "node-down");
+      }
+    }
     host.parked = [];
     this.active -= host.activeHandlers;
     host.activeHandlers = 0;
