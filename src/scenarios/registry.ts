@@ -2,8 +2,9 @@
 import { ConfigError } from "../core/errors.js";
 import { requestResponse } from "./RequestResponseScenario.js";
 import type { Scenario } from "./Scenario.js";
+import { timeouts } from "./TimeoutsScenario.js";
 
-export const SCENARIOS: readonly Scenario[] = [requestResponse];
+export const SCENARIOS: readonly Scenario[] = [requestResponse, timeouts];
 
 export function findScenario(name: string): Scenario {
   const scenario = SCENARIOS.find((s) => s.name === name);
