@@ -27,7 +27,6 @@ const HEARTBEAT_MS = 10_000;
 const LEASE_TIMEOUT_MS = 20_000;
 const POLL_MS = 1_000;
 const WORKERS = 2;
-const CANDIDATES = ["n1", "n2", "n3"] as const;
 const RESOURCE = "leader-state";
 
 /** What the scenario observes from outside the nodes (never read by node code to decide). */
@@ -97,7 +96,7 @@ function storage(world: World, fenced: boolean): NodeFactory {
  * A candidate: polls the lock service until it wins the lease, then leads — renewing every 10 s
  * and running workers that check the lease, prepare a write (0.3–0.9 s of work) and send it.
  */
-function candidate(world: World, startDelayMs: number, fenced: boolean): NodeFactory {
+function candidate(world: World, startDelayMs: number): NodeFactory {
   return (ctx) => {
     let lease: Lease | undefined;
     let seq = 0;
@@ -200,9 +199,9 @@ export async function runGcPauseWorld(
     nodes: {
       lock: lockService(world),
       storage: storage(world, fenced),
-      n1: candidate(world, 0, fenced),
-      n2: candidate(world, 1_000 + rng.uniform(0, 500), fenced),
-      n3: candidate(world, 1_000 + rng.uniform(0, 500), fenced),
+      n1: candidate(world, 0),
+      n2: candidate(world, 1_000 + rng.uniform(0, 500)),
+      n3: candidate(world, 1_000 + rng.uniform(0, 500)),
     },
     network: { latency: { kind: "lognormal", medianMs, sigma: 0.6, maxMs: 200 } },
     clocks: { driftPpmMax: 50 },
