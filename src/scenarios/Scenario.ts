@@ -52,6 +52,8 @@ export interface Scenario {
   figures: readonly FigureSpec[];
   /** Seeds per variant in the tour (chosen so the whole tour takes about a minute). */
   tourSeeds: number;
+  /** Names of the figures the tour table shows (default: the first two of `figures`). */
+  keyFigures?: readonly string[];
   run(options: RunSeedOptions): Promise<SeedOutcome>;
   /** Optional scenario-specific lines for the report (e.g. a per-case table). */
   report?(summaries: readonly VariantSummary[]): string[];

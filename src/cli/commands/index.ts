@@ -1,9 +1,15 @@
 // One line per subcommand; each file exports a `register…` function taking the program.
 import type { Command } from "commander";
 import { registerListCommand } from "./list.js";
+import { registerMergeCommand } from "./merge.js";
+import { registerReplayCommand } from "./replay.js";
 import { registerRunCommand } from "./run.js";
+import { registerTourCommand } from "./tour.js";
 
 export function registerCommands(program: Command): void {
+  registerTourCommand(program);
   registerListCommand(program);
   registerRunCommand(program);
+  registerReplayCommand(program);
+  registerMergeCommand(program);
 }

@@ -1,26 +1,43 @@
-// `murphy run <scenario>`: one seed or a sweep, one variant or both; text or JSON; optional
-// trace file and determinism check.
+// `murphy run <scenario>`: one seed or a sweep, one variant or both; text or JSON; on all cores
+// with a progress bar; optionally one shard of the sweep written to a file for `murphy merge`;
+// optional trace file (one seed) and determinism check.
 
-import { createWriteStream, mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
 import pc from "picocolors";
 import { ConfigError } from "../../core/errors.js";
-import { Seed } from "../../core/Rng.js";
-import { requireInteger } from "../../core/validate.js";
+import type { Seed } from "../../core/Rng.js";
+import { openSweepPool } from "../../scenarios/parallelSweep.js";
 import { findScenario } from "../../scenarios/registry.js";
-import { replayCommand, requireVariant, runSweep, seedRange } from "../../scenarios/runSweep.js";
-import type { SeedOutcome } from "../../scenarios/Scenario.js";
-import { addOutcome, emptySummary, type VariantSummary } from "../../scenarios/SweepSummary.js";
-import { formatSweep, sweepExitCode } from "../formatSweep.js";
+import { replayCommand } from "../../scenarios/runSweep.js";
+import type { Scenario } from "../../scenarios/Scenario.js";
+import {
+  mergeBlocks,
+  parseShard,
+  seedBlocks,
+  shardBlocks,
+  type BlockSummary,
+  type SeedBlock,
+  type Shard,
+} from "../../scenarios/SeedBlocks.js";
+import type { VariantSummary } from "../../scenarios/SweepSummary.js";
+import { sweepExitCode } from "../formatSweep.js";
+import { printSweepHeader, printSweepSummaries, sweepJson } from "../printSweep.js";
+import { runTraced, traceFileFor } from "../runTraced.js";
+import { writeShardFile } from "../shardOutput.js";
+import { describeSeeds, resolveSeeds, resolveVariants, resolveWorkers } from "../sweepOptions.js";
+import { SweepProgress } from "../SweepProgress.js";
 
-interface RunOptions {
+export interface RunOptions {
   variant: string;
   seed?: string;
   seeds?: string;
   json?: boolean;
   trace?: string;
   out?: string;
+  workers?: string;
+  shard?: string;
   checkDeterminism?: boolean;
 }
 
@@ -32,135 +49,186 @@ export function registerRunCommand(program: Command): void {
     .option("--variant <name>", "unsafe, safe or both", "both")
     .option("--seed <seed>", "run exactly this seed (decimal or 0x hex)")
     .option("--seeds <n>", "run seeds 0 … n-1 (default: the scenario's tour count)")
+    .option("--workers <n>", "worker threads (default: the cores of this machine)")
+    .option("--shard <i/n>", "run only shard i of n (from 0) and write it for `murphy merge`")
     .option("--json", "print the summary as JSON")
     .option("--trace <file>", "with --seed: write the run's trace as JSON lines")
-    .option("--out <dir>", "write the summary as JSON into this directory")
+    .option("--out <dir>", "write the summary (or the shard file) as JSON into this directory")
     .option("--check-determinism", "run every seed twice and compare trace hashes")
     .action(async (name: string, options: RunOptions) => {
       process.exitCode = await runCommand(name, options);
     });
 }
 
-async function runCommand(name: string, options: RunOptions): Promise<number> {
+export async function runCommand(name: string, options: RunOptions): Promise<number> {
   const scenario = findScenario(name);
-  const variants =
-    options.variant === "both" ? scenario.variants.map((v) => v.name) : [options.variant];
-  variants.forEach((v) => requireVariant(scenario, v));
-  if (options.seed !== undefined && options.seeds !== undefined) {
+  const variants = resolveVariants(scenario, options.variant);
+  const seeds = resolveSeeds(scenario, options);
+  const workers = resolveWorkers(options.workers);
+  const shard = options.shard === undefined ? undefined : parseShard(options.shard);
+  if (options.trace !== undefined) {
+    if (options.seed === undefined) {
+      throw new ConfigError({
+        field: "--trace",
+        value: options.trace,
+        expected: "used with --seed",
+        fix: "add --seed S (a trace is of one run)",
+      });
+    }
+    return runTracedCommand(scenario, variants, seeds[0]!, options);
+  }
+  if (shard !== undefined && options.seed !== undefined) {
     throw new ConfigError({
-      field: "--seed/--seeds",
-      value: `${options.seed}/${options.seeds}`,
-      expected: "only one of them",
-      fix: "pass --seed S or --seeds N",
+      field: "--shard",
+      value: options.shard,
+      expected: "used with a sweep (--seeds N), not with --seed",
+      fix: "drop --shard, or pass --seeds N instead of --seed",
     });
   }
-  if (options.trace !== undefined && options.seed === undefined) {
-    throw new ConfigError({
-      field: "--trace",
-      value: options.trace,
-      expected: "used with --seed",
-      fix: "add --seed S (a trace is of one run)",
-    });
-  }
-  const seeds =
-    options.seed !== undefined
-      ? [Seed.parse(options.seed)]
-      : seedRange(
-          options.seeds !== undefined
-            ? requireInteger("--seeds", Number(options.seeds), 1)
-            : scenario.tourSeeds,
-        );
-  if (!options.json) {
-    console.log(pc.bold(`murphy run ${scenario.name}`) + ` — ${scenario.title}`);
-    console.log(
-      pc.dim(
-        `seeds: ${seeds.length === 1 ? seeds[0]!.toString() : `${seeds.length} (0x0 … ${seeds[seeds.length - 1]!.toString()})`}`,
-      ),
+  if (!options.json) printSweepHeader(scenario, describeSeeds(seeds));
+  const blocks = shard === undefined ? seedBlocks(seeds) : shardBlocks(seedBlocks(seeds), shard);
+  const result = await sweep(scenario, variants, blocks, workers, options);
+  if (shard !== undefined) return finishShard({ ...result, seeds }, shard, options);
+  return finishRun(result, options, seeds.length);
+}
+
+interface SweepResult {
+  scenario: Scenario;
+  variants: readonly string[];
+  blockSummaries: { variant: string; index: number; summary: VariantSummary }[];
+  summaries: VariantSummary[];
+  mismatches: string[];
+  workers: number;
+  progress: SweepProgress;
+}
+
+async function sweep(
+  scenario: Scenario,
+  variants: readonly string[],
+  blocks: SeedBlock[],
+  workers: number,
+  options: RunOptions,
+): Promise<SweepResult> {
+  const seedCount = blocks.reduce((n, b) => n + b.seeds.length, 0);
+  const runs = options.checkDeterminism ? 2 : 1;
+  // No more threads than blocks to run: one seed or a short sweep stays in this thread.
+  const pool = openSweepPool({
+    workers: Math.max(1, Math.min(workers, blocks.length * variants.length)),
+  });
+  const progress = new SweepProgress(seedCount * variants.length * runs, {
+    enabled: SweepProgress.wanted(options.json),
+    label: scenario.name,
+  });
+  try {
+    const once = () =>
+      Promise.all(variants.map((v) => pool.run(scenario, v, blocks, progress.seed)));
+    const merge = (perVariant: BlockSummary[][]) =>
+      perVariant.map((b, i) => mergeBlocks(scenario.name, variants[i]!, b));
+    const perVariant = await once();
+    const summaries = merge(perVariant);
+    const mismatches = options.checkDeterminism
+      ? compareHashes(scenario, summaries, merge(await once()))
+      : [];
+    const blockSummaries = perVariant.flatMap((b, i) =>
+      b.map(({ index, summary }) => ({ variant: variants[i]!, index, summary })),
     );
+    return {
+      scenario,
+      variants,
+      summaries,
+      blockSummaries,
+      mismatches,
+      workers: pool.workers,
+      progress,
+    };
+  } finally {
+    progress.stop();
+    await pool.close();
   }
-  const summaries: VariantSummary[] = [];
-  const mismatches: string[] = [];
-  for (const variant of variants) {
-    if (options.trace !== undefined) {
-      summaries.push(
-        await runTraced(
-          scenario.name,
-          variant,
-          seeds[0]!,
-          variants.length > 1 ? `${options.trace}.${variant}` : options.trace,
-        ),
-      );
-      continue;
-    }
-    const summary = await runSweep(scenario, variant, seeds);
-    if (options.checkDeterminism) {
-      const again = await runSweep(scenario, variant, seeds);
-      for (const [seed, hash] of Object.entries(summary.seedHashes)) {
-        if (again.seedHashes[seed] !== hash)
-          mismatches.push(
-            `${replayCommand(scenario.name, variant, seed)} (${hash} vs ${again.seedHashes[seed]})`,
-          );
-      }
-    }
-    summaries.push(summary);
-  }
+}
+
+function finishRun(result: SweepResult, options: RunOptions, seedCount: number): number {
+  const { scenario, summaries, mismatches } = result;
   if (options.out !== undefined) {
     mkdirSync(options.out, { recursive: true });
-    writeFileSync(
-      join(options.out, `${scenario.name}.json`),
-      JSON.stringify({ scenario: scenario.name, summaries }, null, 2),
-    );
+    writeFileSync(join(options.out, `${scenario.name}.json`), sweepJson(scenario, summaries));
   }
   if (options.json) {
-    console.log(
-      JSON.stringify(
-        {
-          scenario: scenario.name,
-          summaries,
-          determinismMismatches: options.checkDeterminism ? mismatches : undefined,
-        },
-        null,
-        2,
-      ),
-    );
+    const determinismMismatches = options.checkDeterminism ? mismatches : undefined;
+    console.log(sweepJson(scenario, summaries, { determinismMismatches }));
   } else {
-    for (const line of scenario.report?.(summaries) ?? []) console.log(line);
-    for (const line of formatSweep(scenario, summaries)) console.log(line);
+    printSweepSummaries(scenario, summaries);
     if (options.checkDeterminism) {
       console.log(
         mismatches.length === 0
           ? pc.green(
-              `determinism: ${seeds.length} seeds x ${variants.length} variants ran twice with identical trace hashes`,
+              `determinism: ${seedCount} seeds x ${summaries.length} variants ran twice with identical trace hashes`,
             )
           : pc.red(
               `determinism: ${mismatches.length} seeds differed:\n  ${mismatches.join("\n  ")}`,
             ),
       );
     }
+    console.log(pc.dim(result.progress.summaryLine(result.workers)));
   }
   if (mismatches.length > 0) return 1;
   return sweepExitCode(scenario, summaries);
 }
 
-async function runTraced(
-  name: string,
-  variant: string,
-  seed: Seed,
-  file: string,
-): Promise<VariantSummary> {
-  const scenario = findScenario(name);
-  const stream = createWriteStream(file);
-  const outcome: SeedOutcome = await scenario.run({
-    seed,
-    variant,
-    trace: (label) => {
-      stream.write(JSON.stringify({ world: label, seed: seed.toString(), variant }) + "\n");
-      return { sink: (line) => void stream.write(line + "\n") };
-    },
+function finishShard(
+  result: SweepResult & { seeds: readonly Seed[] },
+  shard: Shard,
+  options: RunOptions,
+): number {
+  const { scenario, summaries } = result;
+  const path = writeShardFile({ ...result, shard, dir: options.out });
+  if (options.json) {
+    console.log(sweepJson(scenario, summaries, { shard, file: path }));
+  } else {
+    printSweepSummaries(scenario, summaries);
+    console.log(pc.dim(result.progress.summaryLine(result.workers)));
+    console.log(
+      `shard ${shard.index}/${shard.count} written to ${path}; combine with murphy merge`,
+    );
+  }
+  // A shard's job is its file; the verdict (and its exit code) comes from `murphy merge`.
+  return 0;
+}
+
+function compareHashes(
+  scenario: Scenario,
+  first: readonly VariantSummary[],
+  again: readonly VariantSummary[],
+): string[] {
+  const mismatches: string[] = [];
+  first.forEach((summary, i) => {
+    for (const [seed, hash] of Object.entries(summary.seedHashes)) {
+      const other = again[i]!.seedHashes[seed];
+      if (other !== hash) {
+        mismatches.push(
+          `${replayCommand(scenario.name, summary.variant, seed)} (${hash} vs ${other})`,
+        );
+      }
+    }
   });
-  await new Promise<void>((resolve) => stream.end(resolve));
-  console.log(pc.dim(`trace written to ${file} (hash ${outcome.traceHash})`));
-  const summary = emptySummary(name, variant);
-  addOutcome(summary, outcome);
-  return summary;
+  return mismatches;
+}
+
+export async function runTracedCommand(
+  scenario: Scenario,
+  variants: string[],
+  seed: Seed,
+  options: { json?: boolean; trace?: string },
+): Promise<number> {
+  if (!options.json) printSweepHeader(scenario, seed.toString());
+  const summaries: VariantSummary[] = [];
+  for (const variant of variants) {
+    const file = traceFileFor(options.trace!, variant, variants.length);
+    const { summary, traceHash } = await runTraced(scenario, variant, seed, file);
+    if (!options.json) console.log(pc.dim(`trace written to ${file} (hash ${traceHash})`));
+    summaries.push(summary);
+  }
+  if (options.json) console.log(sweepJson(scenario, summaries));
+  else printSweepSummaries(scenario, summaries);
+  return sweepExitCode(scenario, summaries);
 }

@@ -1,0 +1,36 @@
+// One seed of one variant with its trace streamed to a JSON-lines file: what `murphy run --seed S
+// --trace FILE` and `murphy replay` do. Each world of the seed opens with a header line naming it.
+
+import { createWriteStream } from "node:fs";
+import type { Seed } from "../core/Rng.js";
+import type { Scenario, SeedOutcome } from "../scenarios/Scenario.js";
+import { addOutcome, emptySummary, type VariantSummary } from "../scenarios/SweepSummary.js";
+
+export async function runTraced(
+  scenario: Scenario,
+  variant: string,
+  seed: Seed,
+  file: string,
+): Promise<{ summary: VariantSummary; traceHash: string }> {
+  const stream = createWriteStream(file);
+  const outcome: SeedOutcome = await scenario.run({
+    seed,
+    variant,
+    trace: (label) => {
+      stream.write(JSON.stringify({ world: label, seed: seed.toString(), variant }) + "\n");
+      return { sink: (line) => void stream.write(line + "\n") };
+    },
+  });
+  await new Promise<void>((resolve, reject) => {
+    stream.on("error", reject);
+    stream.end(resolve);
+  });
+  const summary = emptySummary(scenario.name, variant);
+  addOutcome(summary, outcome);
+  return { summary, traceHash: outcome.traceHash };
+}
+
+/** With several variants each gets its own file: FILE.unsafe, FILE.safe. */
+export function traceFileFor(file: string, variant: string, variants: number): string {
+  return variants > 1 ? `${file}.${variant}` : file;
+}

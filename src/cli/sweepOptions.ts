@@ -1,0 +1,59 @@
+// Flag parsing shared by `run`, `replay` and `tour`: which variants, which seeds, how many workers.
+// Each check throws a ConfigError that names the flag, the value and the fix.
+
+import { ConfigError } from "../core/errors.js";
+import { Seed } from "../core/Rng.js";
+import { requireInteger } from "../core/validate.js";
+import { defaultWorkers } from "../scenarios/parallelSweep.js";
+import { requireVariant, seedRange } from "../scenarios/runSweep.js";
+import type { Scenario } from "../scenarios/Scenario.js";
+
+/** `--variant unsafe|safe|both` → the variant names to run. */
+export function resolveVariants(scenario: Scenario, variant: string): string[] {
+  const variants = variant === "both" ? scenario.variants.map((v) => v.name) : [variant];
+  variants.forEach((v) => requireVariant(scenario, v));
+  return variants;
+}
+
+/** `--seed S` (one seed) or `--seeds N` (seeds 0 … N-1; default the scenario's tour count). */
+export function resolveSeeds(
+  scenario: Scenario,
+  options: { seed?: string; seeds?: string },
+): Seed[] {
+  if (options.seed !== undefined && options.seeds !== undefined) {
+    throw new ConfigError({
+      field: "--seed/--seeds",
+      value: `${options.seed}/${options.seeds}`,
+      expected: "only one of them",
+      fix: "pass --seed S or --seeds N",
+    });
+  }
+  if (options.seed !== undefined) return [Seed.parse(options.seed)];
+  return seedRange(
+    options.seeds !== undefined
+      ? requireInteger("--seeds", Number(options.seeds), 1)
+      : scenario.tourSeeds,
+  );
+}
+
+/** `--workers N` (default: the cores of this machine). */
+export function resolveWorkers(text: string | undefined): number {
+  if (text === undefined) return defaultWorkers();
+  const n = Number(text);
+  if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(n) || n < 1) {
+    throw new ConfigError({
+      field: "--workers",
+      value: text,
+      expected: "a whole number >= 1",
+      fix: `pass e.g. --workers ${defaultWorkers()} (the cores of this machine)`,
+    });
+  }
+  return n;
+}
+
+/** "300 (0x0 … 0x…12b)" or the one seed. */
+export function describeSeeds(seeds: readonly Seed[]): string {
+  if (seeds.length === 1) return seeds[0]!.toString();
+  if (seeds.length === 0) return "none";
+  return `${seeds.length} (${seeds[0]!.toString()} … ${seeds[seeds.length - 1]!.toString()})`;
+}
