@@ -1,0 +1,138 @@
+// Shows PBFT deciding with n = 4, f = 1: without faults, with a silent or equivocating primary
+// (a view change follows), and with an equivocating backup that cannot split the correct replicas.
+
+import { describe, expect, it } from "vitest";
+import { Rng } from "../../core/Rng.js";
+import type { ByzantineBehavior } from "../../faults/Byzantine.js";
+import { Simulation } from "../../sim/Simulation.js";
+import type { NodeSpec } from "../../sim/SimulationConfig.js";
+import { Keyring } from "./Keyring.js";
+import { pbftClient } from "./PbftClient.js";
+import { pbftConfig } from "./PbftConfig.js";
+import {
+  type PrePrepare,
+  type Prepare,
+  prepareStatement,
+  prePrepareStatement,
+} from "./PbftMessages.js";
+import { pbftReplica } from "./PbftReplica.js";
+
+const REPLICAS = ["r0", "r1", "r2", "r3"];
+const CLIENTS = ["c0", "c1"];
+
+async function runWorld(
+  seed: number,
+  traitor?: { id: string; behavior: (k: Keyring) => ByzantineBehavior },
+) {
+  const keyring = new Keyring([...REPLICAS, ...CLIENTS], Rng.fromSeed(seed).derive("keys"));
+  const config = pbftConfig({ replicas: REPLICAS, f: 1, keyring });
+  const executed = new Map<string, string[]>();
+  const accepted: { client: string; op: string; result: number }[] = [];
+  const views = new Map<string, number>();
+  const nodes: NodeSpec[] = [
+    ...REPLICAS.map((id) => ({
+      id,
+      factory: pbftReplica(config, {
+        onExecute: (r, seq, req) => {
+          const list = executed.get(r) ?? [];
+          list[seq - 1] = req === null ? "null" : `${req.client}:${req.op}`;
+          executed.set(r, list);
+        },
+        onNewView: (r, v) => void views.set(r, v),
+      }),
+      ...(traitor?.id === id ? { byzantine: traitor.behavior(keyring) } : {}),
+    })),
+    ...CLIENTS.map((id) => ({
+      id,
+      factory: pbftClient(config, {
+        ops: [`${id}-a`, `${id}-b`, `${id}-c`],
+        observer: {
+          onAccept: (client: string, op: string, result: number) =>
+            void accepted.push({ client, op, result }),
+        },
+      }),
+    })),
+  ];
+  const sim = new Simulation({
+    seed,
+    nodes,
+    network: { latency: { kind: "uniform", minMs: 1, maxMs: 10 } },
+  });
+  await sim.run({ untilMs: 20_000 });
+  const correct = REPLICAS.filter((r) => r !== traitor?.id);
+  return { executed, accepted, views, correct };
+}
+
+/** Every pair of correct replicas executed the same request at every sequence number both reached. */
+function agree(executed: Map<string, string[]>, correct: string[]): boolean {
+  const logs = correct.map((r) => executed.get(r) ?? []);
+  return logs.every((a) => logs.every((b) => a.every((x, i) => b[i] === undefined || b[i] === x)));
+}
+
+describe("PBFT with n = 4, f = 1", () => {
+  it("decides every request in the same order at every replica without faults", async () => {
+    const { executed, accepted, views, correct } = await runWorld(1);
+    expect(accepted).toHaveLength(6);
+    expect(views.size).toBe(0);
+    expect(agree(executed, correct)).toBe(true);
+    for (const r of REPLICAS) expect(executed.get(r)).toHaveLength(6);
+    // The client's accepted result is the sequence number every replica executed it at.
+    for (const a of accepted) expect(executed.get("r0")![a.result - 1]).toBe(`${a.client}:${a.op}`);
+  });
+
+  it("changes view when the primary is silent, and still decides", async () => {
+    const { executed, accepted, views, correct } = await runWorld(2, {
+      id: "r0",
+      behavior: () => () => [],
+    });
+    expect(accepted).toHaveLength(6);
+    expect(agree(executed, correct)).toBe(true);
+    for (const r of correct) expect(views.get(r)).toBeGreaterThanOrEqual(1);
+  });
+
+  it("changes view when the primary equivocates (different requests at one sequence number)", async () => {
+    const equivocate = (keyring: Keyring): ByzantineBehavior => {
+      const signer = keyring.signer("r0");
+      return (m) => {
+        const body = m.body as PrePrepare;
+        if (body.type !== "pre-prepare" || m.to === "r1") return [m];
+        // r2 and r3 hear a null request at the sequence number r1 hears a real one for.
+        const digest = "null";
+        const signature = signer.sign(prePrepareStatement({ ...body, digest }));
+        return [{ to: m.to, body: { ...body, digest, request: null, signature } }];
+      };
+    };
+    for (const seed of [3, 4, 5]) {
+      const { executed, accepted, correct } = await runWorld(seed, {
+        id: "r0",
+        behavior: equivocate,
+      });
+      expect(accepted).toHaveLength(6);
+      expect(agree(executed, correct)).toBe(true);
+    }
+  });
+
+  it("cannot be split by a backup that sends each replica a different prepare", async () => {
+    const equivocate = (keyring: Keyring): ByzantineBehavior => {
+      const signer = keyring.signer("r3");
+      return (m, { rng }) => {
+        const body = m.body as Prepare;
+        if (body.type !== "prepare" && (body.type as string) !== "commit") return [m];
+        const digest = `forged-${m.to}-${rng.int(3)}`;
+        const lie = { ...body, digest };
+        if (body.type === "prepare")
+          lie.signature = signer.sign(prepareStatement({ ...body, digest }));
+        return [{ to: m.to, body: lie }];
+      };
+    };
+    for (const seed of [6, 7, 8]) {
+      const { executed, accepted, correct } = await runWorld(seed, {
+        id: "r3",
+        behavior: equivocate,
+      });
+      expect(accepted).toHaveLength(6);
+      expect(agree(executed, correct)).toBe(true);
+      for (const r of correct) expect(executed.get(r)).toHaveLength(6);
+    }
+  });
+});
