@@ -22,3 +22,5 @@ export * from "./faults/index.js";
 export type { LatencySpec } from "./net/Latency.js";
 export type { NetworkConfig, LinkOverride } from "./net/Network.js";
 export { CryptoRandom, RealClock, RealTimers, realRuntime } from "./runtime/index.js";
+export * from "./workload/index.js";
+export * from "./check/index.js";

@@ -4,8 +4,6 @@
 import type { OperationStatus, ProcessId } from "../workload/Operation.js";
 import type { Value } from "../workload/Value.js";
 
-export type Verdict = "ok" | "illegal" | "unknown";
-
 /** An operation as reports show it. */
 export interface OperationReport {
   readonly id: number;

@@ -98,3 +98,12 @@ export function isValue(value: unknown): value is Value {
       return false;
   }
 }
+
+/** A canonical JSON string: equal values (object keys in any order) give equal strings. */
+export function canonicalValue(value: Value): string {
+  if (value === null || typeof value !== "object") return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${(value as Value[]).map(canonicalValue).join(",")}]`;
+  const object = value as ValueObject;
+  const keys = Object.keys(object).sort();
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalValue(object[k] as Value)}`).join(",")}}`;
+}

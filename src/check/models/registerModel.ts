@@ -7,7 +7,7 @@
 import { hashValue, showValue, valuesEqual, type Value } from "../../workload/Value.js";
 import { defineModel } from "../defineModel.js";
 
-export function casArguments(input: Value): [Value, Value] | undefined {
+function casArguments(input: Value): [Value, Value] | undefined {
   if (Array.isArray(input) && input.length === 2) return [input[0] as Value, input[1] as Value];
   if (input !== null && typeof input === "object" && !Array.isArray(input)) {
     const object = input as { readonly from?: Value; readonly to?: Value };

@@ -4,18 +4,12 @@
 //   read()     → every member, in any order
 // The state is a sorted array of members' canonical JSON, so equal sets are equal arrays.
 
-import { hashValue, type Value } from "../../workload/Value.js";
+import { canonicalValue, hashValue, type Value } from "../../workload/Value.js";
 import { defineModel } from "../defineModel.js";
 
 type SetState = readonly string[];
 
-function canonical(value: Value): string {
-  if (value === null || typeof value !== "object") return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${(value as Value[]).map(canonical).join(",")}]`;
-  const object = value as Record<string, Value>;
-  const keys = Object.keys(object).sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical(object[k] as Value)}`).join(",")}}`;
-}
+const canonical = canonicalValue;
 
 function sameMembers(expected: Value, seen: Value): boolean {
   if (!Array.isArray(expected) || !Array.isArray(seen)) return false;
