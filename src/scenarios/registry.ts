@@ -1,10 +1,21 @@
 // Every scenario murphy knows, in the order the tour runs them.
 import { ConfigError } from "../core/errors.js";
+import { clockDrift } from "./ClockDriftScenario.js";
+import { effectBeforeCause } from "./EffectBeforeCauseScenario.js";
+import { lwwSkew } from "./LwwSkewScenario.js";
 import { requestResponse } from "./RequestResponseScenario.js";
 import type { Scenario } from "./Scenario.js";
 import { timeouts } from "./TimeoutsScenario.js";
+import { trueTimeCommitWait } from "./TrueTimeCommitWaitScenario.js";
 
-export const SCENARIOS: readonly Scenario[] = [requestResponse, timeouts];
+export const SCENARIOS: readonly Scenario[] = [
+  requestResponse,
+  timeouts,
+  clockDrift,
+  lwwSkew,
+  effectBeforeCause,
+  trueTimeCommitWait,
+];
 
 export function findScenario(name: string): Scenario {
   const scenario = SCENARIOS.find((s) => s.name === name);
