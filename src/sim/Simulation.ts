@@ -82,6 +82,7 @@ class Host {
   byzantineRng: Rng | undefined;
   readonly sent: OutgoingMessage[] = [];
   peersCache: string[] | undefined;
+  handlerCallbacks: { done: () => void; failed: (error: unknown) => void } | undefined;
   /** The NTP daemon's measurement errors: one stream, so each sync draws a fresh error. */
   ntpRng: Rng | undefined;
   constructor(
@@ -427,8 +428,16 @@ export class Simulation implements ContinuationCounter {
       return;
     }
     this.trace.record("deliver", this.nowMicros, host.index, from, ev.id);
-    const handler = host.handlers.onMessage;
-    if (handler !== undefined) this.invoke(host, () => handler.call(host.handlers, envelope));
+    const handlers = host.handlers;
+    if (handlers.onMessage === undefined) return;
+    let result: unknown;
+    try {
+      result = handlers.onMessage(envelope);
+    } catch (error) {
+      this.nodeError(host, error);
+      return;
+    }
+    this.track(host, result);
   }
 
   private fireTimer(ev: SimEvent): void {
@@ -454,29 +463,40 @@ export class Simulation implements ContinuationCounter {
       this.nodeError(host, error);
       return;
     }
+    this.track(host, result);
+  }
+
+  /** Tracks a handler's returned promise, if any, until it settles. */
+  private track(host: Host, result: unknown): void {
     if (
       result !== undefined &&
       result !== null &&
       typeof (result as PromiseLike<unknown>).then === "function"
     ) {
-      const incarnation = host.incarnation;
       this.asyncTouched = true;
       this.active++;
       host.activeHandlers++;
-      (result as PromiseLike<unknown>).then(
-        () => {
-          if (host.incarnation !== incarnation) return;
-          host.activeHandlers--;
-          this.active--;
-        },
-        (error: unknown) => {
-          if (host.incarnation !== incarnation) return;
-          host.activeHandlers--;
-          this.active--;
-          this.nodeError(host, error);
-        },
-      );
+      const callbacks = (host.handlerCallbacks ??= this.handlerCallbacks(host));
+      (result as PromiseLike<unknown>).then(callbacks.done, callbacks.failed);
     }
+  }
+
+  /** The two callbacks that close a tracked handler, made once per incarnation. */
+  private handlerCallbacks(host: Host): { done: () => void; failed: (error: unknown) => void } {
+    const incarnation = host.incarnation;
+    return {
+      done: () => {
+        if (host.incarnation !== incarnation) return;
+        host.activeHandlers--;
+        this.active--;
+      },
+      failed: (error: unknown) => {
+        if (host.incarnation !== incarnation) return;
+        host.activeHandlers--;
+        this.active--;
+        this.nodeError(host, error);
+      },
+    };
   }
 
   private nodeError(host: Host, error: unknown): void {
@@ -826,6 +846,7 @@ export class Simulation implements ContinuationCounter {
     host.alive = false;
     host.crashedForever = forever;
     host.incarnation++;
+    host.handlerCallbacks = undefined;
     host.pausedUntilMicros = 0;
     for (const ev of host.parked) {
       if (ev.type === DELIVER) {
