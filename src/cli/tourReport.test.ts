@@ -1,3 +1,4 @@
+import { stripVTControlCharacters } from "node:util";
 import { describe, expect, it } from "vitest";
 import type { Scenario, Verdict } from "../scenarios/Scenario.js";
 import { emptySummary, type VariantSummary } from "../scenarios/SweepSummary.js";
@@ -93,7 +94,7 @@ describe("tourVerdict", () => {
 describe("tourTable", () => {
   it("prints a row per property with unsafe and safe counts and the key figures", () => {
     // Shows the table's shape; colours are off under vitest (no TTY).
-    const lines = tourTable([good()]).map((l) => l.replace(/\x1b\[[0-9;]*m/g, ""));
+    const lines = tourTable([good()]).map((l) => stripVTControlCharacters(l));
     expect(lines[0]).toMatch(/^scenario\s+property\s+unsafe\s+safe\s+key figures/);
     expect(lines[1]).toMatch(/^demo\s+a\s+4\/10\s+0\/10\s+f1 2\.50 \| 2\.50; f2 - \| -$/);
     expect(lines[2]).toMatch(/^\s+b\s+0\/10\s+0\/10$/);
