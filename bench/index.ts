@@ -4,8 +4,10 @@
 type Bench = { name: string; run: () => Promise<void> };
 
 import * as kernel from "./kernel.bench.js";
+import * as sweep from "./sweep.bench.js";
 
 const benches: Bench[] = [{ name: "kernel", run: kernel.run }];
+benches.push({ name: "sweep", run: sweep.run });
 
 const wanted = process.argv.slice(2);
 for (const bench of benches) {
