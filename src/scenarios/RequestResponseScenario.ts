@@ -182,6 +182,7 @@ export const requestResponse: Scenario = {
     },
   ],
   tourSeeds: 300,
+  keyFigures: ["retry.duplicates", "retry.acknowledged"],
   async run(options): Promise<SeedOutcome> {
     const hashes: string[] = [];
     const figures: Record<string, number> = {};
