@@ -3,6 +3,9 @@
 // Each row prints operations checked per second and the peak heap seen during the check, beside a
 // baseline measured in the same run: reading the same history from JSONL and sorting it. The
 // issue's target is a 100,000-operation kv history over 1,000 keys with 50 clients in under 5 s.
+// A single register with 30 or more concurrent clients writing 5 values is beyond this search
+// (checking is NP-complete, and the memo cannot merge orders of that many overlapping writes);
+// those rows show the budget answering `unknown` in bounded time and memory instead.
 
 import { Rng } from "../src/core/Rng.js";
 import { checkLinearizability } from "../src/check/checkLinearizability.js";
@@ -48,7 +51,7 @@ function measure(c: Case) {
     },
   };
   const start = performance.now();
-  const result = checkLinearizability(parsed, c.model, { clock, timeoutMs: 60_000 });
+  const result = checkLinearizability(parsed, c.model, { clock, timeoutMs: 10_000 });
   const checkMs = performance.now() - start;
   heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed);
   return {
@@ -66,7 +69,7 @@ function row(c: Case, m: ReturnType<typeof measure>): string {
     String(c.operations).padStart(7),
     String(c.clients).padStart(7),
     String(c.keys ?? 1).padStart(5),
-    m.result.verdict.padEnd(7),
+    (m.result.verdict === "unknown" ? `unknown (${m.result.reason})` : m.result.verdict).padEnd(18),
     m.checkMs.toFixed(0).padStart(8),
     Math.round(c.operations / (m.checkMs / 1000))
       .toLocaleString("en")
@@ -88,7 +91,7 @@ export async function run(): Promise<void> {
     }
   }
   console.log(
-    "model         ops  clients   keys  verdict  check ms      ops/s  baseline ms  ratio  heap MB  +heap MB",
+    "model         ops  clients   keys  verdict             check ms      ops/s  baseline ms  ratio  heap MB  +heap MB",
   );
   for (const c of cases) console.log(row(c, measure(c)));
 

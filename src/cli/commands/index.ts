@@ -1,5 +1,6 @@
 // One line per subcommand; each file exports a `register…` function taking the program.
 import type { Command } from "commander";
+import { registerCheckCommand } from "./check.js";
 import { registerListCommand } from "./list.js";
 import { registerMergeCommand } from "./merge.js";
 import { registerReplayCommand } from "./replay.js";
@@ -12,4 +13,5 @@ export function registerCommands(program: Command): void {
   registerRunCommand(program);
   registerReplayCommand(program);
   registerMergeCommand(program);
+  registerCheckCommand(program);
 }

@@ -1,0 +1,90 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { ConfigError } from "../../core/errors.js";
+import { checkCommand, detectFormat } from "./check.js";
+
+const corpus = (name: string) =>
+  new URL(`../../../test/corpus/histories/${name}`, import.meta.url).pathname;
+const defaults = { format: "auto", timeoutMs: "10000", maxMemoryMb: "512" };
+
+describe("murphy check", () => {
+  let out: string[];
+  let err: string[];
+  beforeEach(() => {
+    out = [];
+    err = [];
+    vi.spyOn(process.stdout, "write").mockImplementation((s) => (out.push(String(s)), true));
+    vi.spyOn(console, "log").mockImplementation((s: unknown) => void out.push(String(s)));
+    vi.spyOn(console, "error").mockImplementation((s: unknown) => void err.push(String(s)));
+  });
+  afterEach(() => vi.restoreAllMocks());
+
+  it("shows exit 0 for a linearizable history and 1, with the reason, for a stale read", () => {
+    expect(
+      checkCommand(corpus("register-ok.jepsen-log.txt"), { ...defaults, model: "register" }),
+    ).toBe(0);
+    expect(
+      checkCommand(corpus("register-stale-read.jepsen-log.txt"), {
+        ...defaults,
+        model: "register",
+      }),
+    ).toBe(1);
+    expect(out.join("")).toContain("cannot be linearised");
+  });
+
+  it("shows that --json prints the result with the file and detected format", () => {
+    expect(
+      checkCommand(corpus("kv-lost-append.jepsen-edn.txt"), {
+        ...defaults,
+        model: "kv",
+        json: true,
+      }),
+    ).toBe(1);
+    const result = JSON.parse(out.join("")) as {
+      format: string;
+      verdict: string;
+      partition: string;
+    };
+    expect(result).toMatchObject({
+      format: "jepsen-edn",
+      verdict: "illegal",
+      partition: 'key "a"',
+    });
+  });
+
+  it("shows that a malformed line exits 2 naming the file, the line and what was expected", () => {
+    const dir = mkdtempSync(join(tmpdir(), "murphy-check-"));
+    const file = join(dir, "bad.jsonl");
+    writeFileSync(
+      file,
+      '{"type":"invoke","process":1,"f":"read","atMicros":0}\n{"type":"ok","process":2,"atMicros":1}\n',
+    );
+    expect(checkCommand(file, { ...defaults, model: "register" })).toBe(2);
+    expect(err.join("")).toMatch(/bad\.jsonl \(murphy\): line 2: expected an earlier invocation/);
+  });
+
+  it("shows that an unknown model, format, budget or file is a configuration error", () => {
+    const file = corpus("register-ok.jepsen-log.txt");
+    expect(() => checkCommand(file, { ...defaults, model: "regsiter" })).toThrow(
+      /`--model` must be one of register, kv/,
+    );
+    expect(() => checkCommand(file, { ...defaults })).toThrow(ConfigError);
+    expect(() => checkCommand(file, { ...defaults, model: "register", format: "edn" })).toThrow(
+      /--format/,
+    );
+    expect(() => checkCommand(file, { ...defaults, model: "register", timeoutMs: "soon" })).toThrow(
+      /`--timeout-ms` must be a positive number, got "soon"/,
+    );
+    expect(() => checkCommand("/no/such/file", { ...defaults, model: "register" })).toThrow(
+      /ENOENT/,
+    );
+  });
+
+  it("shows that the format is detected from the first line", () => {
+    expect(detectFormat('\n{"type":"invoke"}')).toBe("murphy");
+    expect(detectFormat("{:process 0}")).toBe("jepsen-edn");
+    expect(detectFormat("INFO  jepsen.util - 0\t:invoke\t:read\tnil")).toBe("jepsen-log");
+  });
+});

@@ -1,0 +1,138 @@
+// `murphy check FILE --model NAME`: checks a recorded history for linearizability against a
+// built-in model. Reads murphy JSONL, Jepsen log lines or Jepsen EDN (detected from the first line
+// unless --format says). Exit codes: 0 linearizable, 1 not, 2 unknown (budget ran out) or bad input.
+
+import { readFileSync } from "node:fs";
+import type { Command } from "commander";
+import pc from "picocolors";
+import { checkLinearizability } from "../../check/checkLinearizability.js";
+import { formatLinearizability } from "../../check/formatLinearizability.js";
+import type { LinearizabilityResult } from "../../check/LinearizabilityResult.js";
+import { builtInModel, builtInModelNames } from "../../check/models/builtInModels.js";
+import { ConfigError, MurphyError } from "../../core/errors.js";
+import { requireOneOf } from "../../core/validate.js";
+import { readJepsenEdn, readJepsenLog } from "../../workload/JepsenHistory.js";
+import { readHistoryJsonl } from "../../workload/MurphyJsonl.js";
+import type { History } from "../../workload/Operation.js";
+
+const FORMATS = ["auto", "murphy", "jepsen-log", "jepsen-edn"] as const;
+type Format = (typeof FORMATS)[number];
+
+interface CheckOptions {
+  model?: string;
+  format: string;
+  timeoutMs: string;
+  maxMemoryMb: string;
+  json?: boolean;
+}
+
+export function registerCheckCommand(program: Command): void {
+  program
+    .command("check")
+    .description("check a recorded history for linearizability (exit 0 ok, 1 illegal, 2 unknown)")
+    .argument("<file>", "the history: murphy JSONL, Jepsen log lines or Jepsen EDN")
+    .option("--model <name>", `the object's model: ${builtInModelNames.join(", ")}`)
+    .option("--format <format>", `the file's format: ${FORMATS.join(", ")}`, "auto")
+    .option("--timeout-ms <n>", "answer unknown after this long", "60000")
+    .option("--max-memory-mb <n>", "answer unknown when the search would hold more", "512")
+    .option("--json", "print the result as JSON")
+    .action((file: string, options: CheckOptions) => {
+      process.exitCode = checkCommand(file, options);
+    });
+}
+
+export function checkCommand(file: string, options: CheckOptions): number {
+  if (options.model === undefined) {
+    throw new ConfigError({
+      field: "--model",
+      value: undefined,
+      expected: `one of ${builtInModelNames.join(", ")}`,
+      fix: "say what object the history is of, e.g. --model register",
+    });
+  }
+  const model = builtInModel(options.model, "--model");
+  const format = requireOneOf<Format>("--format", options.format, FORMATS);
+  const timeoutMs = positiveNumber("--timeout-ms", options.timeoutMs);
+  const maxMemoryMb = positiveNumber("--max-memory-mb", options.maxMemoryMb);
+  const text = readText(file);
+  const chosen = format === "auto" ? detectFormat(text) : format;
+  let history: History;
+  try {
+    history = parse(text, chosen);
+  } catch (error) {
+    if (error instanceof MurphyError) {
+      console.error(pc.red(`murphy: ${file} (${chosen}): ${error.message}`));
+      return 2;
+    }
+    throw error;
+  }
+  const clock = { monotonicMs: () => performance.now() };
+  let result: LinearizabilityResult;
+  try {
+    result = checkLinearizability(history, model, {
+      clock,
+      timeoutMs,
+      maxMemoryBytes: maxMemoryMb * 1024 * 1024,
+    });
+  } catch (error) {
+    if (error instanceof MurphyError) {
+      console.error(pc.red(`murphy: ${file} (${chosen}): ${error.message}`));
+      return 2;
+    }
+    throw error;
+  }
+  if (options.json) {
+    console.log(JSON.stringify({ file, format: chosen, ...result }, null, 2));
+  } else {
+    const out = formatLinearizability(result);
+    const colour = { ok: pc.green, illegal: pc.red, unknown: pc.yellow }[result.verdict];
+    process.stdout.write(
+      colour(out.slice(0, out.indexOf(":") + 1)) + out.slice(out.indexOf(":") + 1),
+    );
+  }
+  return { ok: 0, illegal: 1, unknown: 2 }[result.verdict];
+}
+
+function positiveNumber(field: string, text: string): number {
+  const n = Number(text);
+  if (!Number.isFinite(n) || n <= 0) {
+    throw new ConfigError({
+      field,
+      value: text,
+      expected: "a positive number",
+      fix: `e.g. ${field} 10000`,
+    });
+  }
+  return n;
+}
+
+function readText(file: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch (error) {
+    throw new ConfigError({
+      field: "FILE",
+      value: file,
+      expected: "a readable history file",
+      fix: `check the path (${(error as NodeJS.ErrnoException).code ?? "unreadable"})`,
+    });
+  }
+}
+
+/** murphy JSONL lines start with `{"`, Jepsen EDN maps with `{:` or a tag; anything else is a log. */
+export function detectFormat(text: string): Exclude<Format, "auto"> {
+  const first =
+    text
+      .split("\n")
+      .find((line) => line.trim() !== "")
+      ?.trim() ?? "";
+  if (first.startsWith('{"')) return "murphy";
+  if (first.startsWith("{:") || first.startsWith("#")) return "jepsen-edn";
+  return "jepsen-log";
+}
+
+function parse(text: string, format: Exclude<Format, "auto">): History {
+  if (format === "murphy") return readHistoryJsonl(text);
+  if (format === "jepsen-edn") return readJepsenEdn(text);
+  return readJepsenLog(text);
+}
