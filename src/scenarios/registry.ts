@@ -2,21 +2,29 @@
 import { ConfigError } from "../core/errors.js";
 import { byzantineAgreement } from "./ByzantineAgreementScenario.js";
 import { clockDrift } from "./ClockDriftScenario.js";
+import { congestion } from "./CongestionScenario.js";
 import { effectBeforeCause } from "./EffectBeforeCauseScenario.js";
+import { gcPauseSplitBrain } from "./GcPauseSplitBrainScenario.js";
+import { leaseClockJump } from "./LeaseClockJumpScenario.js";
 import { lwwSkew } from "./LwwSkewScenario.js";
 import { requestResponse } from "./RequestResponseScenario.js";
 import type { Scenario } from "./Scenario.js";
+import { systemModels } from "./SystemModelsScenario.js";
 import { timeouts } from "./TimeoutsScenario.js";
 import { trueTimeCommitWait } from "./TrueTimeCommitWaitScenario.js";
 
 export const SCENARIOS: readonly Scenario[] = [
   requestResponse,
   timeouts,
+  congestion,
   clockDrift,
   lwwSkew,
   effectBeforeCause,
+  gcPauseSplitBrain,
+  leaseClockJump,
   trueTimeCommitWait,
   byzantineAgreement,
+  systemModels,
 ];
 
 export function findScenario(name: string): Scenario {
