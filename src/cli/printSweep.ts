@@ -6,8 +6,12 @@ import type { Scenario } from "../scenarios/Scenario.js";
 import type { VariantSummary } from "../scenarios/SweepSummary.js";
 import { formatSweep } from "./formatSweep.js";
 
-export function printSweepHeader(scenario: Scenario, seedsDescription: string): void {
-  console.log(pc.bold(`murphy run ${scenario.name}`) + ` — ${scenario.title}`);
+export function printSweepHeader(
+  scenario: Scenario,
+  seedsDescription: string,
+  command: "run" | "replay" = "run",
+): void {
+  console.log(pc.bold(`murphy ${command} ${scenario.name}`) + ` — ${scenario.title}`);
   console.log(pc.dim(`seeds: ${seedsDescription}`));
 }
 

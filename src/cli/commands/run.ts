@@ -219,8 +219,9 @@ export async function runTracedCommand(
   variants: string[],
   seed: Seed,
   options: { json?: boolean; trace?: string },
+  command: "run" | "replay" = "run",
 ): Promise<number> {
-  if (!options.json) printSweepHeader(scenario, seed.toString());
+  if (!options.json) printSweepHeader(scenario, seed.toString(), command);
   const summaries: VariantSummary[] = [];
   for (const variant of variants) {
     const file = traceFileFor(options.trace!, variant, variants.length);
