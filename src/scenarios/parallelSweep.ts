@@ -202,7 +202,14 @@ class ThreadPool implements SweepPool {
 
   private onReply(worker: Worker, reply: WorkerReply): void {
     const entry = this.inFlight.get(reply.id);
-    if (entry === undefined) return;
+    if (entry === undefined) {
+      // A task abandoned after another worker crashed: the worker itself is free again.
+      if (reply.type !== "seed") {
+        this.idle.push(worker);
+        this.dispatch();
+      }
+      return;
+    }
     const sweep = entry.sweep;
     if (reply.type === "seed") {
       sweep.onSeed?.(reply.violated);
