@@ -5,8 +5,10 @@
 // history still knows which grant each write was made under — that is how the check finds the
 // corruption the store let through). Used by gc-pause-split-brain and lease-clock-jump.
 //
-// (A shared fencing checker in src/check had not landed when these scenarios were written; this
-// is the small local version the scenario brief allows.)
+// The verdict comes from the fencing checker (src/check) over the accepted writes; the counts of
+// stale writes attempted, accepted and refused, and the overlap, are figures computed here.
+
+import { checkFencing as checkAcceptedWrites } from "../check/checkFencing.js";
 
 export interface FencedWrite {
   /** Virtual time of arrival at storage, in µs. */
@@ -21,7 +23,7 @@ export interface FencingCheck {
   staleAttempted: number;
   staleAccepted: number;
   staleRejected: number;
-  /** True when no stale write was accepted: the fencing property held. */
+  /** The fencing checker's verdict: no accepted write carried an epoch older than an earlier one. */
   held: boolean;
 }
 
@@ -36,11 +38,16 @@ export function checkFencing(log: readonly FencedWrite[]): FencingCheck {
     }
     highestSeen = Math.max(highestSeen, w.token);
   }
+  const verdict = checkAcceptedWrites(
+    log
+      .filter((w) => w.accepted)
+      .map((w) => ({ epoch: w.token, atMicros: w.atMicros, writer: w.writer })),
+  ).verdict;
   return {
     staleAttempted,
     staleAccepted,
     staleRejected: staleAttempted - staleAccepted,
-    held: staleAccepted === 0,
+    held: verdict === "ok",
   };
 }
 

@@ -1,0 +1,406 @@
+// System models: what a consensus protocol can promise depends on what the world promises it.
+// One protocol — single-decree Paxos among three nodes, each a proposer, an acceptor and a
+// learner, each proposing its own value — runs under three timing models and two crash models:
+//
+//   synchronous               latency bounded (1–5 ms), nothing else goes wrong;
+//   partially synchronous     until a global stabilisation time (GST, 1–2 s) the network is chaos:
+//                             random partitions, latency multiplied 5–60×, 20% loss, changing every
+//                             50–250 ms; after GST it is bounded again;
+//   asynchronous              the chaos never ends;
+//
+//   crash-stop                one node crashes at a random time and never comes back;
+//   crash-recovery            every node crashes once or twice and restarts 10–150 ms later with
+//                             its stable storage (unsynced writes may be lost).
+//
+// The kernel has no timing model of its own: the scenario builds GST from fault actions
+// (`partition`, `heal`, `slow`, `loss`), injected before GST and cleared at it.
+//
+// Safety (agreement: no two decisions differ, even across a node's restarts; validity: the
+// decision is a proposed value) must hold in every model; liveness (every node that is up has
+// learned the decision by the deadline) only where timing allows: the deadline is 1 s in the
+// synchronous model, GST + 1 s in the partially synchronous one, and the end of the run (4 s) in
+// the asynchronous one, where no deadline is promised at all.
+//
+// unsafe: acceptors write their promise and accepted value to storage but do not sync before
+// replying. A crash loses the unsynced promise, the restarted acceptor has forgotten what it
+// accepted, and a later ballot can choose a different value. safe: every acceptor (and proposer,
+// for its round counter, and learner) calls `ctx.storage.sync()` before replying.
+
+import { Rng } from "../core/Rng.js";
+import type { FaultAction } from "../faults/FaultAction.js";
+import { checkByzantineAgreement } from "../check/checkByzantineAgreement.js";
+import type { NodeContext, NodeFactory } from "../sim/NodeApi.js";
+import { Simulation } from "../sim/Simulation.js";
+import { figureValue, type VariantSummary } from "./SweepSummary.js";
+import { combineHashes, type RunSeedOptions, type Scenario, type SeedOutcome } from "./Scenario.js";
+
+export const TIMING_MODELS = ["synchronous", "partially-synchronous", "asynchronous"] as const;
+export const CRASH_MODELS = ["crash-stop", "crash-recovery"] as const;
+export type TimingModel = (typeof TIMING_MODELS)[number];
+export type CrashModel = (typeof CRASH_MODELS)[number];
+
+const NODES = ["n1", "n2", "n3"] as const;
+const MAJORITY = 2;
+const PHASE_TIMEOUT_MS = 30;
+const BACKOFF_MS_MAX = 40;
+const SYNC_DEADLINE_MS = 1_000;
+const AFTER_GST_DEADLINE_MS = 1_000;
+const ASYNC_RUN_MS = 4_000;
+/** How often the OS writes unsynced data back in the unsafe variant. */
+const WRITEBACK_MS = 100;
+/** Crashes fall in a window this long, starting when the protocol is likely to decide. */
+const CRASH_WINDOW_MS = 150;
+
+type PaxosMessage =
+  | { type: "prepare"; ballot: number }
+  | { type: "promise"; ballot: number; accepted?: { ballot: number; value: string } }
+  | { type: "accept"; ballot: number; value: string }
+  | { type: "accepted"; ballot: number }
+  | { type: "nack"; promised: number }
+  | { type: "decided"; value: string };
+
+interface Decision {
+  node: string;
+  incarnation: number;
+  value: string;
+  atMicros: number;
+}
+
+interface World {
+  decisions: Decision[];
+  now: () => number;
+}
+
+/** One Paxos node. With `durable`, every state change is synced before any message depends on it. */
+function paxosNode(world: World, durable: boolean): NodeFactory {
+  return (ctx: NodeContext) => {
+    const index = NODES.indexOf(ctx.id as (typeof NODES)[number]);
+    const disk = ctx.storage;
+    const persist = (key: string, value: unknown) => {
+      disk.set(key, value);
+      if (durable) disk.sync();
+    };
+    // Acceptor and learner state, as recovered from disk.
+    let promised = disk.get<number>("promised") ?? 0;
+    let accepted = disk.get<{ ballot: number; value: string }>("accepted");
+    let decided = disk.get<string>("decided");
+    // Proposer state: volatile except the round counter, which must never repeat a ballot.
+    let round = disk.get<number>("round") ?? 0;
+    let ballot = 0;
+    let phase: 0 | 1 | 2 = 0;
+    let proposal = "";
+    let promises = new Map<string, PaxosMessage & { type: "promise" }>();
+    let accepts = new Set<string>();
+
+    const broadcast = (body: PaxosMessage) => {
+      for (const to of NODES) ctx.send(to, body);
+    };
+    const decide = (value: string) => {
+      if (decided !== undefined) return;
+      decided = value;
+      persist("decided", value);
+      world.decisions.push({
+        node: ctx.id,
+        incarnation: ctx.incarnation,
+        value,
+        atMicros: world.now(),
+      });
+      phase = 0;
+    };
+    const propose = () => {
+      if (decided !== undefined) return;
+      round = Math.max(round, Math.floor(promised / NODES.length)) + 1;
+      persist("round", round);
+      ballot = round * NODES.length + index;
+      phase = 1;
+      promises = new Map();
+      accepts = new Set();
+      broadcast({ type: "prepare", ballot });
+      // No decision by the timeout (plus a random backoff, so duelling proposers drift apart):
+      // start over with a higher ballot.
+      const mine = ballot;
+      ctx.setTimer(PHASE_TIMEOUT_MS + ctx.random.uniform(0, BACKOFF_MS_MAX), () => {
+        if (decided === undefined && ballot === mine) propose();
+      });
+    };
+
+    const onAcceptor = (from: string, m: PaxosMessage) => {
+      if (decided !== undefined && (m.type === "prepare" || m.type === "accept")) {
+        ctx.send(from, { type: "decided", value: decided } satisfies PaxosMessage);
+        return;
+      }
+      if (m.type === "prepare") {
+        if (m.ballot > promised) {
+          promised = m.ballot;
+          persist("promised", promised);
+          ctx.send(from, { type: "promise", ballot: m.ballot, ...(accepted ? { accepted } : {}) });
+        } else ctx.send(from, { type: "nack", promised } satisfies PaxosMessage);
+      } else if (m.type === "accept") {
+        if (m.ballot >= promised) {
+          promised = m.ballot;
+          accepted = { ballot: m.ballot, value: m.value };
+          disk.set("promised", promised);
+          persist("accepted", accepted);
+          ctx.send(from, { type: "accepted", ballot: m.ballot } satisfies PaxosMessage);
+        } else ctx.send(from, { type: "nack", promised } satisfies PaxosMessage);
+      }
+    };
+
+    const onProposer = (from: string, m: PaxosMessage) => {
+      if (m.type === "promise" && phase === 1 && m.ballot === ballot) {
+        promises.set(from, m);
+        if (promises.size < MAJORITY) return;
+        // Choose the value accepted under the highest ballot, else our own.
+        let best: { ballot: number; value: string } | undefined;
+        for (const p of promises.values()) {
+          if (p.accepted && (best === undefined || p.accepted.ballot > best.ballot))
+            best = p.accepted;
+        }
+        proposal = best?.value ?? `v-${ctx.id}`;
+        phase = 2;
+        broadcast({ type: "accept", ballot, value: proposal });
+      } else if (m.type === "accepted" && phase === 2 && m.ballot === ballot) {
+        accepts.add(from);
+        if (accepts.size < MAJORITY) return;
+        decide(proposal);
+        broadcast({ type: "decided", value: proposal });
+      } else if (m.type === "nack") {
+        round = Math.max(round, Math.floor(m.promised / NODES.length));
+      } else if (m.type === "decided") {
+        decide(m.value);
+      }
+    };
+
+    // Without syncs of its own, the node's writes still reach the disk eventually: the operating
+    // system writes dirty pages back every so often. Only the window before that is at risk.
+    const writeback = () => {
+      disk.sync();
+      ctx.setTimer(WRITEBACK_MS, writeback);
+    };
+    return {
+      onStart() {
+        if (!durable) ctx.setTimer(WRITEBACK_MS, writeback);
+        if (decided === undefined) ctx.setTimer(ctx.random.uniform(0, 20), propose);
+      },
+      onMessage(message) {
+        const m = message.body as PaxosMessage;
+        onAcceptor(message.from, m);
+        onProposer(message.from, m);
+      },
+    };
+  };
+}
+
+/** The network chaos of the non-synchronous models, from `fromMs` until `untilMs`, then calm. */
+function chaos(rng: Rng, untilMs: number): FaultAction[] {
+  const faults: FaultAction[] = [];
+  for (let t = rng.uniform(0, 50); t < untilMs; t += rng.uniform(50, 250)) {
+    const groups: string[][] = [[], [], []];
+    for (const n of NODES) groups[rng.int(3)]!.push(n);
+    faults.push({ atMs: t, kind: "partition", groups: groups.filter((g) => g.length > 0) });
+    faults.push({ atMs: t, kind: "slow", factor: rng.uniform(5, 60) });
+    faults.push({ atMs: t, kind: "loss", probability: 0.2 });
+  }
+  faults.push(
+    { atMs: untilMs, kind: "heal" },
+    { atMs: untilMs, kind: "slow", factor: 1 },
+    { atMs: untilMs, kind: "loss", probability: 0 },
+  );
+  return faults;
+}
+
+/** Crashes in the CRASH_WINDOW_MS from `fromMs` — around when the protocol is likely to decide. */
+function crashes(rng: Rng, model: CrashModel, fromMs: number): FaultAction[] {
+  if (model === "crash-stop") {
+    return [
+      { atMs: fromMs + rng.uniform(0, CRASH_WINDOW_MS), kind: "crash", node: rng.pick(NODES) },
+    ];
+  }
+  const faults: FaultAction[] = [];
+  for (const node of NODES) {
+    const count = 1 + rng.int(2);
+    for (let i = 0; i < count; i++) {
+      faults.push({
+        atMs: fromMs + rng.uniform(0, CRASH_WINDOW_MS),
+        kind: "crash",
+        node,
+        recoverAfterMs: rng.uniform(10, 150),
+      });
+    }
+  }
+  return faults;
+}
+
+export interface ModelWorldResult {
+  timing: TimingModel;
+  crash: CrashModel;
+  agreement: boolean;
+  validity: boolean;
+  /** Every node up at the deadline had learned the decision by then. */
+  live: boolean;
+  /** When the first decision was made, in ms (NaN if none). */
+  firstDecisionMs: number;
+  traceHash: string;
+  events: number;
+}
+
+export async function runModelWorld(
+  options: RunSeedOptions,
+  timing: TimingModel,
+  crash: CrashModel,
+  durable: boolean,
+): Promise<ModelWorldResult> {
+  const rng = Rng.fromSeed(options.seed).derive(`system-models/${timing}/${crash}`);
+  const gstMs =
+    timing === "synchronous"
+      ? 0
+      : timing === "partially-synchronous"
+        ? rng.uniform(1_000, 2_000)
+        : ASYNC_RUN_MS;
+  const deadlineMs =
+    timing === "synchronous"
+      ? SYNC_DEADLINE_MS
+      : timing === "partially-synchronous"
+        ? gstMs + AFTER_GST_DEADLINE_MS
+        : ASYNC_RUN_MS;
+  const faults = [
+    ...(gstMs > 0 ? chaos(rng, gstMs) : []),
+    ...crashes(
+      rng,
+      crash,
+      timing === "asynchronous" ? rng.uniform(0, ASYNC_RUN_MS - CRASH_WINDOW_MS) : gstMs,
+    ),
+  ];
+  const world: World = { decisions: [], now: () => 0 };
+  const label = `${timing}/${crash}`;
+  const sim = new Simulation({
+    seed: options.seed,
+    nodes: Object.fromEntries(NODES.map((id) => [id, paxosNode(world, durable)])),
+    network: { latency: { kind: "uniform", minMs: 1, maxMs: 5 } },
+    faults,
+    ...(options.trace?.(label) ? { trace: options.trace(label)! } : {}),
+  });
+  world.now = () => sim.now;
+  const result = await sim.run({ untilMs: deadlineMs });
+  const check = checkByzantineAgreement({
+    validity: "proposed",
+    nodes: [
+      ...NODES.map((id) => ({ id: `proposer-${id}`, correct: true, proposed: `v-${id}` })),
+      ...world.decisions.map((d) => ({
+        id: `${d.node}#${d.incarnation}`,
+        correct: true,
+        decided: d.value,
+      })),
+    ],
+  });
+  // A node knows the decision if it is on its disk (synced or not: it is what the node sees now).
+  const live = NODES.every((id) => !sim.isAlive(id) || sim.storageOf(id).has("decided"));
+  return {
+    timing,
+    crash,
+    agreement: !check.violations.some((v) => v.kind === "disagreement"),
+    validity: !check.violations.some((v) => v.kind === "invalid-decision"),
+    live,
+    firstDecisionMs:
+      world.decisions.length === 0
+        ? NaN
+        : Math.min(...world.decisions.map((d) => d.atMicros)) / 1000,
+    traceHash: result.traceHash,
+    events: result.events,
+  };
+}
+
+const cell = (timing: TimingModel, crash: CrashModel) => `${timing}.${crash}`;
+
+export const systemModels: Scenario = {
+  name: "system-models",
+  title: "Paxos under synchronous, partially synchronous and asynchronous timing",
+  claim:
+    "Algorithms are designed for a system model: synchronous, partially synchronous or " +
+    "asynchronous timing, with crash-stop, crash-recovery or Byzantine faults. Safety properties " +
+    "must hold in every situation the model allows; liveness may be qualified — e.g. a decision " +
+    "is reached only once the network has stabilised.",
+  variants: [
+    {
+      name: "unsafe",
+      description: "acceptors reply before syncing their promise/accepted value",
+      expectViolations: true,
+    },
+    {
+      name: "safe",
+      description: "acceptors, proposers and learners sync to stable storage before replying",
+      expectViolations: false,
+    },
+  ],
+  properties: ["agreement", "validity"],
+  figures: TIMING_MODELS.flatMap((timing) =>
+    CRASH_MODELS.flatMap((crash) => [
+      {
+        name: `${cell(timing, crash)}.live`,
+        kind: "rate" as const,
+        description: `${timing}, ${crash}: decided by the deadline`,
+      },
+      {
+        name: `${cell(timing, crash)}.disagreed`,
+        kind: "rate" as const,
+        description: `${timing}, ${crash}: agreement violated`,
+      },
+    ]),
+  ),
+  tourSeeds: 150,
+  keyFigures: ["synchronous.crash-recovery.disagreed", "asynchronous.crash-stop.live"],
+  async run(options): Promise<SeedOutcome> {
+    const durable = options.variant === "safe";
+    const hashes: string[] = [];
+    const figures: Record<string, number> = {};
+    let events = 0;
+    let agreement = true;
+    let validity = true;
+    for (const timing of TIMING_MODELS) {
+      for (const crash of CRASH_MODELS) {
+        const r = await runModelWorld(options, timing, crash, durable);
+        hashes.push(r.traceHash);
+        events += r.events;
+        agreement &&= r.agreement;
+        validity &&= r.validity;
+        figures[`${cell(timing, crash)}.live`] = r.live ? 1 : 0;
+        figures[`${cell(timing, crash)}.disagreed`] = r.agreement ? 0 : 1;
+      }
+    }
+    return {
+      seed: options.seed.toString(),
+      variant: options.variant,
+      properties: {
+        agreement: agreement ? "held" : "violated",
+        validity: validity ? "held" : "violated",
+      },
+      figures,
+      traceHash: combineHashes(hashes),
+      events,
+    };
+  },
+  report(summaries: readonly VariantSummary[]): string[] {
+    const lines: string[] = [];
+    for (const s of summaries) {
+      lines.push(
+        `${s.variant}: timing x crash model -> safety (agreement), liveness (decided by the deadline)`,
+      );
+      lines.push(
+        `  ${"timing".padEnd(23)} ${"crashes".padEnd(15)} ${"agreement".padEnd(26)} liveness`,
+      );
+      for (const timing of TIMING_MODELS) {
+        for (const crash of CRASH_MODELS) {
+          const rate = (name: string) =>
+            figureValue(s, { name: `${cell(timing, crash)}.${name}`, kind: "rate" }) ?? 0;
+          const disagreed = Math.round(rate("disagreed") * s.seeds);
+          const safety =
+            disagreed === 0 ? `held in all ${s.seeds}` : `violated in ${disagreed}/${s.seeds}`;
+          lines.push(
+            `  ${timing.padEnd(23)} ${crash.padEnd(15)} ${safety.padEnd(26)} ${(rate("live") * 100).toFixed(1)}%`,
+          );
+        }
+      }
+    }
+    return lines;
+  },
+};
