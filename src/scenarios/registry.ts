@@ -1,6 +1,8 @@
 // Every scenario murphy knows, in the order the tour runs them.
 import { ConfigError } from "../core/errors.js";
+import { byzantineAgreement } from "./ByzantineAgreementScenario.js";
 import { clockDrift } from "./ClockDriftScenario.js";
+import { congestion } from "./CongestionScenario.js";
 import { effectBeforeCause } from "./EffectBeforeCauseScenario.js";
 import { gcPauseSplitBrain } from "./GcPauseSplitBrainScenario.js";
 import { leaseClockJump } from "./LeaseClockJumpScenario.js";
@@ -14,12 +16,14 @@ import { trueTimeCommitWait } from "./TrueTimeCommitWaitScenario.js";
 export const SCENARIOS: readonly Scenario[] = [
   requestResponse,
   timeouts,
+  congestion,
   clockDrift,
   lwwSkew,
   effectBeforeCause,
   gcPauseSplitBrain,
   leaseClockJump,
   trueTimeCommitWait,
+  byzantineAgreement,
   systemModels,
 ];
 
