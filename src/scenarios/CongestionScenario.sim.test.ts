@@ -24,7 +24,19 @@ describe("congestion scenario", () => {
     // Safe: the adaptive timeout stays within the budget in every seed.
     expect(safe.properties["spurious-timeouts-within-budget"]!.violated).toBe(0);
     // Both variants measure the same worlds.
-    expect(safe.figures).toEqual(unsafe.figures);
+    const measured = (v: VariantSummary) =>
+      Object.entries(v.figures).filter(([name]) => !name.startsWith("acted."));
+    expect(measured(safe)).toEqual(measured(unsafe));
+    // The tour's key figures: what the acted-on policy did in the burst world.
+    expect(fig(unsafe, "acted.burst.spurious-fraction").mean).toBeGreaterThan(
+      SPURIOUS_TIMEOUT_BUDGET,
+    );
+    expect(fig(safe, "acted.burst.spurious-fraction").max).toBeLessThanOrEqual(
+      SPURIOUS_TIMEOUT_BUDGET,
+    );
+    expect(fig(safe, "acted.burst.lost-wait-ms").mean).toBeGreaterThan(
+      100 * fig(unsafe, "acted.burst.lost-wait-ms").mean,
+    );
 
     const s = safe;
     // The median barely moves; p99 and p99.9 grow by more than an order of magnitude.

@@ -227,6 +227,17 @@ const FIGURES: FigureSpec[] = [
       },
     ]),
   ]),
+  {
+    name: "acted.burst.spurious-fraction",
+    kind: "mean",
+    description: "the variant's policy: answered requests timed out in the burst world",
+  },
+  {
+    name: "acted.burst.lost-wait-ms",
+    kind: "mean",
+    unit: "ms",
+    description: "the variant's policy: time to notice a dropped request in the burst world",
+  },
   { name: "burst.bursts", kind: "mean", description: "bursts per burst world" },
   { name: "burst.burst-packets", kind: "sum", description: "packets sent in bursts" },
 ];
@@ -260,6 +271,7 @@ export const congestion: Scenario = {
   properties: ["spurious-timeouts-within-budget"],
   figures: FIGURES,
   tourSeeds: 40,
+  keyFigures: ["acted.burst.spurious-fraction", "acted.burst.lost-wait-ms"],
   async run(options): Promise<SeedOutcome> {
     const policy = VARIANT_POLICY[options.variant];
     if (policy === undefined) throw new Error(`congestion: unknown variant ${options.variant}`);
@@ -293,6 +305,8 @@ export const congestion: Scenario = {
         figures["burst.burst-packets"] = r.burstPackets;
       }
     }
+    figures["acted.burst.spurious-fraction"] = figures[`burst.${policy}.spurious-fraction`]!;
+    figures["acted.burst.lost-wait-ms"] = figures[`burst.${policy}.lost-wait-ms`]!;
     return {
       seed: options.seed.toString(),
       variant: options.variant,

@@ -25,7 +25,13 @@ describe("timeouts scenario", () => {
     expect(safe.properties["crash-detected-within-bound"]!.violated).toBe(0);
 
     // Both variants measure the same worlds: the figures agree.
-    expect(safe.figures).toEqual(unsafe.figures);
+    const measured = (v: VariantSummary) =>
+      Object.entries(v.figures).filter(([name]) => !name.startsWith("acted."));
+    expect(measured(safe)).toEqual(measured(unsafe));
+    // The tour's key figures: the acted-on detector's false suspicions and detection time.
+    expect(fig(unsafe, "acted.false-suspicions").sum).toBeGreaterThan(0);
+    expect(fig(safe, "acted.false-suspicions").sum).toBe(0);
+    expect(fig(unsafe, "acted.detect-ms").mean).toBeLessThan(fig(safe, "acted.detect-ms").mean);
     const s = safe;
     // Short timeout: many false suspicions, fast detection.
     expect(fig(s, "fixed-100ms.false-suspicions").sum).toBeGreaterThan(100);

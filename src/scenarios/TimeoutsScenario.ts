@@ -218,6 +218,17 @@ const FIGURES: FigureSpec[] = [
     description: `${d}: fraction of pings to the live server that timed out`,
   })),
   {
+    name: "acted.false-suspicions",
+    kind: "sum",
+    description: "the variant's detector (the one the monitor acts on): false suspicions",
+  },
+  {
+    name: "acted.detect-ms",
+    kind: "mean",
+    unit: "ms",
+    description: "the variant's detector: time from the crash to the first suspicion",
+  },
+  {
     name: "live-hours",
     kind: "sum",
     unit: "h",
@@ -255,6 +266,7 @@ export const timeouts: Scenario = {
   properties: ["no-false-suspicion", "crash-detected-within-bound"],
   figures: FIGURES,
   tourSeeds: 300,
+  keyFigures: ["acted.false-suspicions", "acted.detect-ms"],
   async run(options): Promise<SeedOutcome> {
     const detector = VARIANT_DETECTOR[options.variant];
     if (detector === undefined) throw new Error(`timeouts: unknown variant ${options.variant}`);
@@ -313,6 +325,8 @@ export const timeouts: Scenario = {
     );
 
     const judged = world.detectors[detector];
+    figures["acted.false-suspicions"] = figures[`${detector}.false-suspicions`]!;
+    figures["acted.detect-ms"] = figures[`${detector}.detect-ms`]!;
     return {
       seed: options.seed.toString(),
       variant: options.variant,
