@@ -148,11 +148,10 @@ export const clockDrift: Scenario = {
   name: "clock-drift",
   title: "Clock drift, NTP's bounded skew, and a wall clock that steps back",
   claim:
-    "The quartz clock in a computer drifts: Google assumes 200 ppm, about 17 seconds a day for a " +
-    "clock resynchronised once a day. NTP can only be as accurate as the network delay allows " +
-    "(about 35 ms at best on a LAN, up to 100 ms and more over the internet), and if a clock is " +
-    "too far off NTP may reset it, making it jump back in time. Ordering events by time-of-day " +
-    "timestamps then goes wrong; a monotonic clock is the one to measure elapsed time with.",
+    "The quartz clock in a computer drifts: Google assumes 200 ppm, 17 seconds for a clock " +
+    "resynchronised once a day. NTP synchronisation can only be as good as the network delay, " +
+    "and a clock too far off is forcibly reset, so applications see time go backward. " +
+    "Time-of-day clocks are unsuitable for ordering or measuring; monotonic clocks are for that.",
   variants: [
     {
       name: "unsafe",
@@ -229,7 +228,7 @@ export const clockDrift: Scenario = {
       description: "monotonic stamps below an earlier one",
     },
   ],
-  tourSeeds: 60,
+  tourSeeds: 100,
   async run(options): Promise<SeedOutcome> {
     const free = await runDay(options, "day/free", undefined);
     const lan = await runDay(options, "day/ntp-lan", NTP_LAN_ERROR_MS);

@@ -230,7 +230,7 @@ export const effectBeforeCause: Scenario = {
       description: "largest skew between servers, mean",
     },
   ],
-  tourSeeds: 200,
+  tourSeeds: 1000,
   async run(options): Promise<SeedOutcome> {
     const r = await runForum(options);
     const inverted = options.variant === "safe" ? r.vector + r.hlc : r.wall;

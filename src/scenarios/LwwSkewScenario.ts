@@ -242,7 +242,7 @@ export const lwwSkew: Scenario = {
       description: "largest skew between replicas, mean",
     },
   ],
-  tourSeeds: 200,
+  tourSeeds: 1000,
   async run(options): Promise<SeedOutcome> {
     const r = await runRegister(options, options.variant === "safe");
     return {

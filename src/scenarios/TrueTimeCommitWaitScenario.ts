@@ -220,7 +220,7 @@ export const trueTimeCommitWait: Scenario = {
       description: "largest skew between coordinators, mean",
     },
   ],
-  tourSeeds: 150,
+  tourSeeds: 1000,
   async run(options): Promise<SeedOutcome> {
     const r = await runTransactions(options, options.variant === "safe");
     return {
