@@ -15,6 +15,7 @@ async function measure(workers: number): Promise<{ seedsPerSecond: number; json:
   const blocks = seedBlocks(seedRange(SEEDS));
   const pool = openSweepPool({ workers });
   const start = performance.now();
+  const cpuStart = process.cpuUsage();
   let summaries: VariantSummary[];
   try {
     summaries = await Promise.all(
@@ -24,9 +25,13 @@ async function measure(workers: number): Promise<{ seedsPerSecond: number; json:
     await pool.close();
   }
   const seconds = (performance.now() - start) / 1000;
+  // CPU time of the whole process, worker threads included: on a busy machine it shows whether a
+  // missing speed-up is the machine's (other processes hold the cores) or the pool's overhead.
+  const cpu = process.cpuUsage(cpuStart);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   const seeds = SEEDS * requestResponse.variants.length;
   console.log(
-    `${workers} worker${workers === 1 ? " " : "s"} (${pool.mode.padEnd(10)}): ${seeds} seeds in ${seconds.toFixed(2)} s = ${(seeds / seconds).toFixed(0)} seeds/s`,
+    `${workers} worker${workers === 1 ? " " : "s"} (${pool.mode.padEnd(10)}): ${seeds} seeds in ${seconds.toFixed(2)} s = ${(seeds / seconds).toFixed(0)} seeds/s (CPU ${cpuSeconds.toFixed(2)} s, ${(cpuSeconds / seconds).toFixed(2)} cores busy)`,
   );
   return { seedsPerSecond: seeds / seconds, json: JSON.stringify(summaries) };
 }
