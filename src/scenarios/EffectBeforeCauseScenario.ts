@@ -187,10 +187,9 @@ export const effectBeforeCause: Scenario = {
   name: "effect-before-cause",
   title: "Effect before cause: a reply stamped before the post it answers",
   claim:
-    "Timestamps from time-of-day clocks on different nodes cannot be trusted to order events: " +
-    "with a small skew, a write that causally depends on another can carry the earlier " +
-    "timestamp. A causally consistent order needs logical clocks — version vectors track which " +
-    "operation happened before which.",
+    "It is tempting, but dangerous, to rely on clocks for ordering events across nodes: with " +
+    "skewed clocks an event that causally depends on another can carry the earlier timestamp. " +
+    "Logical clocks (version vectors, hybrid logical clocks) capture which event happened first.",
   variants: [
     {
       name: "unsafe",
