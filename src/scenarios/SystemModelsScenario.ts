@@ -191,7 +191,7 @@ function paxosNode(world: World, durable: boolean): NodeFactory {
   };
 }
 
-/** The network chaos of the non-synchronous models, from `fromMs` until `untilMs`, then calm. */
+/** The network chaos of the non-synchronous models, from the start until `untilMs` (GST), then calm. */
 function chaos(rng: Rng, untilMs: number): FaultAction[] {
   const faults: FaultAction[] = [];
   for (let t = rng.uniform(0, 50); t < untilMs; t += rng.uniform(50, 250)) {
