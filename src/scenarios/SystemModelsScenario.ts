@@ -22,9 +22,11 @@
 // the asynchronous one, where no deadline is promised at all.
 //
 // unsafe: acceptors write their promise and accepted value to storage but do not sync before
-// replying. A crash loses the unsynced promise, the restarted acceptor has forgotten what it
-// accepted, and a later ballot can choose a different value. safe: every acceptor (and proposer,
-// for its round counter, and learner) calls `ctx.storage.sync()` before replying.
+// replying; the operating system writes the data back every 100 ms. A crash inside that window
+// loses the unsynced promise, the restarted acceptor has forgotten what it accepted, and a later
+// ballot can choose a different value. safe: every acceptor (and proposer, for its round counter,
+// and learner) calls `ctx.storage.sync()` before replying. Crashes fall in a 150 ms window from
+// when the protocol is likely to decide (the start, or GST).
 
 import { Rng } from "../core/Rng.js";
 import type { FaultAction } from "../faults/FaultAction.js";
