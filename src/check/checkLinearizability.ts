@@ -32,6 +32,8 @@ export interface LinearizabilityOptions {
 }
 
 const DEFAULT_MAX_MEMORY_BYTES = 512 * 1024 * 1024;
+/** V8's Map holds at most 2^24 entries; a part's memo stops short of that, whatever the budget. */
+const MAX_VISITED_PER_PART = 16_000_000;
 
 export function checkLinearizability<State>(
   history: History,
@@ -85,7 +87,7 @@ export function checkLinearizability<State>(
       const reason =
         steps >= budget.maxSteps
           ? "steps"
-          : bytes > budget.maxMemoryBytes
+          : bytes > budget.maxMemoryBytes || part.visitedStates > MAX_VISITED_PER_PART
             ? "memory"
             : clock && clock.monotonicMs() - startMs > budget.timeoutMs
               ? "timeout"
