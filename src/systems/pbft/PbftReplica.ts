@@ -24,6 +24,7 @@ import { type PbftConfig, primaryOf } from "./PbftConfig.js";
 import { PbftLog } from "./PbftLog.js";
 import {
   type ClientRequest,
+  type Commit,
   type NewView,
   type PbftMessage,
   type PrePrepare,
@@ -61,9 +62,13 @@ export function pbftReplica(config: PbftConfig, observer: PbftObserver = {}): No
     let failedViews = 0;
     let timer: TimerId | undefined;
     const pending = new Map<string, ClientRequest>();
+    /** Digests of client requests received directly from their clients. */
+    const seen = new Set<string>();
     const assigned = new Set<string>();
     const lastReply = new Map<string, { timestamp: number; result: number }>();
     const sentInView: PbftMessage[] = [];
+    /** Pre-prepares of a view this replica has not entered yet. */
+    const early: PrePrepare[] = [];
     const myPhases = new Set<string>();
     const viewChanges = new Map<number, ViewChange[]>();
     const highestViewChange = new Map<string, number>();
@@ -94,15 +99,15 @@ export function pbftReplica(config: PbftConfig, observer: PbftObserver = {}): No
 
     function onRequest(request: ClientRequest): void {
       if (!validRequest(config, request)) return;
+      const digest = requestDigest(request);
+      // A retransmission means something may have been lost (a reply, or protocol messages a
+      // lagging replica needs), so say everything of this view again.
+      if (seen.has(digest)) for (const m of sentInView) broadcast(m);
+      seen.add(digest);
       const done = lastReply.get(request.client);
       if (done !== undefined && done.timestamp >= request.timestamp) {
         if (done.timestamp === request.timestamp) reply(request, done.result);
         return;
-      }
-      const digest = requestDigest(request);
-      if (pending.has(digest)) {
-        // A retransmission: something may have been lost, so say everything again.
-        for (const m of sentInView) broadcast(m);
       }
       pending.set(digest, request);
       if (!changing && isPrimary()) assign(request);
@@ -126,7 +131,13 @@ export function pbftReplica(config: PbftConfig, observer: PbftObserver = {}): No
     }
 
     function onPrePrepare(from: string, pp: PrePrepare): void {
-      if (changing || pp.view !== view || from !== primaryOf(config, view)) return;
+      if (from !== primaryOf(config, pp.view) || pp.view < view) return;
+      if (changing || pp.view > view) {
+        // It overtook its view's new-view: keep it until this replica enters that view.
+        if (early.length >= MAX_RESENT) early.shift();
+        early.push(pp);
+        return;
+      }
       // A high-water mark: a lying primary cannot make replicas reserve unbounded sequence numbers.
       if (pp.seq > lastExecuted + MAX_IN_FLIGHT) return;
       if (!validPrePrepare(config, pp) || !log.accept(pp)) return;
@@ -148,11 +159,18 @@ export function pbftReplica(config: PbftConfig, observer: PbftObserver = {}): No
       advance(pp.seq);
     }
 
+    // Prepares and commits of a later view are kept: they may overtake that view's new-view.
     function onPrepare(from: string, p: Prepare): void {
-      if (changing || p.view !== view || p.replica !== from) return;
+      if (p.view < view || p.replica !== from) return;
       if (!config.keyring.verify(from, prepareStatement(p), p.signature)) return;
       log.addPrepare(p);
-      advance(p.seq);
+      if (!changing && p.view === view) advance(p.seq);
+    }
+
+    function onCommit(from: string, c: Commit): void {
+      if (c.view < view || !config.replicas.includes(from)) return;
+      log.addCommit(c.view, c.seq, c.digest, from);
+      if (!changing && c.view === view) advance(c.seq);
     }
 
     /** Moves slot `seq` of the current view on: commit once prepared, execute once committed. */
@@ -266,6 +284,8 @@ export function pbftReplica(config: PbftConfig, observer: PbftObserver = {}): No
       if (isPrimary()) sendInView(nv);
       nextSeq = Math.max(lastExecuted, ...nv.prePrepares.map((pp) => pp.seq)) + 1;
       for (const pp of nv.prePrepares) onPrePrepare(primaryOf(config, view), pp);
+      const overtaken = early.splice(0).filter((pp) => pp.view >= view);
+      for (const pp of overtaken) onPrePrepare(primaryOf(config, pp.view), pp);
       if (isPrimary()) for (const r of pending.values()) assign(r);
       resetTimer();
     }
@@ -282,9 +302,7 @@ export function pbftReplica(config: PbftConfig, observer: PbftObserver = {}): No
         case "prepare":
           return onPrepare(from, body);
         case "commit":
-          if (changing || body.view !== view || !config.replicas.includes(from)) return;
-          log.addCommit(body.view, body.seq, body.digest, from);
-          return advance(body.seq);
+          return onCommit(from, body);
         case "view-change":
           return onViewChange(from, body);
         case "new-view":
