@@ -1,6 +1,7 @@
 // Prints the closing "N passed, N failed" line from vitest's JSON report. A run whose report is
 // missing (the build, typecheck or lint failed first) or that executed no test counts as failed.
 import { existsSync, readFileSync } from "node:fs";
+/* global process, console */
 
 const [reportPath, statusText] = process.argv.slice(2);
 const status = Number(statusText ?? "1");
