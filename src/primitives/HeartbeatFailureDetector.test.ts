@@ -54,3 +54,42 @@ describe("HeartbeatFailureDetector", () => {
     expect(suspected).toBe(true);
   });
 });
+
+describe("HeartbeatFailureDetector on a timer service that rounds delays to whole microseconds", () => {
+  it("shows that a silence that falls short of the timeout only by float rounding still ends in a suspicion, not an endless re-arm at one instant", () => {
+    // Time in whole microseconds, read as ms (micros / 1000), as the simulator does.
+    let nowMicros = 1_801_461;
+    const due: { atMicros: number; callback: () => void }[] = [];
+    let fired = 0;
+    const clock = { monotonicMs: () => nowMicros / 1000 };
+    const timers = {
+      setTimer: (delayMs: number, callback: () => void) => {
+        due.push({ atMicros: nowMicros + Math.round(delayMs * 1000), callback });
+        return due.length;
+      },
+      clearTimer: () => {},
+      sleep: () => Promise.resolve(),
+    };
+    const suspicions: number[] = [];
+    const detector = new HeartbeatFailureDetector({
+      clock,
+      timers,
+      timeoutMs: 400,
+      onSuspect: () => suspicions.push(nowMicros),
+    });
+    detector.heartbeat();
+    // 2201.461 - 1801.461 is 399.99999999999994 in floating point.
+    expect(2201.461 - 1801.461).toBeLessThan(400);
+    while (due.length > 0 && fired < 1000) {
+      due.sort((a, b) => a.atMicros - b.atMicros);
+      const next = due.shift()!;
+      nowMicros = next.atMicros;
+      fired++;
+      next.callback();
+    }
+    expect(fired).toBeLessThan(5);
+    expect(suspicions).toHaveLength(1);
+    expect(suspicions[0]! - 1_801_461).toBeGreaterThanOrEqual(400_000);
+    expect(suspicions[0]! - 1_801_461).toBeLessThanOrEqual(400_001);
+  });
+});

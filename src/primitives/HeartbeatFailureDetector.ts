@@ -8,6 +8,9 @@
 import type { MonotonicClock, TimerId, Timers } from "../core/Clock.js";
 import { requirePositive } from "../core/validate.js";
 
+/** The shortest delay the detector re-arms its timer with, in ms (one microsecond). */
+const MIN_REARM_MS = 0.001;
+
 export interface SuspicionEvent {
   /** Time since the last heartbeat, in ms. */
   readonly silenceMs: number;
@@ -73,7 +76,10 @@ export class HeartbeatFailureDetector {
       this.timer = undefined;
       const silence = this.silenceMs() ?? 0;
       if (silence < this.timeoutMs) {
-        this.arm(this.timeoutMs - silence);
+        // At least a microsecond: a remainder lost to floating-point rounding (silence computed
+        // as 399.99999999999994 for 400) would otherwise re-arm a timer that fires at the same
+        // instant forever, on any timer service that rounds delays (the simulator rounds to µs).
+        this.arm(Math.max(MIN_REARM_MS, this.timeoutMs - silence));
       } else if (!this.suspected) {
         this.suspected = true;
         this.options.onSuspect?.({ silenceMs: silence });
