@@ -7,7 +7,10 @@ import { effectBeforeCause } from "./EffectBeforeCauseScenario.js";
 import { gcPauseSplitBrain } from "./GcPauseSplitBrainScenario.js";
 import { leaseClockJump } from "./LeaseClockJumpScenario.js";
 import { lwwSkew } from "./LwwSkewScenario.js";
+import { partitionSplitBrain } from "./PartitionSplitBrainScenario.js";
+import { quorumDetection } from "./QuorumDetectionScenario.js";
 import { requestResponse } from "./RequestResponseScenario.js";
+import { retryStorm } from "./RetryStormScenario.js";
 import type { Scenario } from "./Scenario.js";
 import { systemModels } from "./SystemModelsScenario.js";
 import { timeouts } from "./TimeoutsScenario.js";
@@ -17,6 +20,9 @@ export const SCENARIOS: readonly Scenario[] = [
   requestResponse,
   timeouts,
   congestion,
+  retryStorm,
+  quorumDetection,
+  partitionSplitBrain,
   clockDrift,
   lwwSkew,
   effectBeforeCause,
