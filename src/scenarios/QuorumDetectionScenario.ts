@@ -234,7 +234,7 @@ export const quorumDetection: Scenario = {
       description: `${rule}: slowest detection of the crash`,
     },
   ]),
-  tourSeeds: 400,
+  tourSeeds: 1000,
   async run(options): Promise<SeedOutcome> {
     const w = await runQuorumDetectionWorld(options);
     const figures: Record<string, number> = {};
