@@ -270,7 +270,7 @@ export const congestion: Scenario = {
   ],
   properties: ["spurious-timeouts-within-budget"],
   figures: FIGURES,
-  tourSeeds: 40,
+  tourSeeds: 25,
   keyFigures: ["acted.burst.spurious-fraction", "acted.burst.lost-wait-ms"],
   async run(options): Promise<SeedOutcome> {
     const policy = VARIANT_POLICY[options.variant];
@@ -364,7 +364,7 @@ function congestionReport(summaries: readonly VariantSummary[]): string[] {
           `${`${(avg(`${w}.${p}.spurious-fraction`) * 100).toFixed(3)}%`.padStart(9)} ` +
           `${`${((s.figures[`${w}.${p}.spurious-fraction`]?.max ?? NaN) * 100).toFixed(2)}%`.padStart(10)} ` +
           `${`${sum(`${w}.${p}.over-budget`)}/${s.seeds}`.padStart(18)} ` +
-          `${`${ms(avg(`${w}.${p}.lost-wait-ms`))} ms`.padStart(22)}`,
+          `${(Number.isNaN(avg(`${w}.${p}.lost-wait-ms`)) ? "— (no drops)" : `${ms(avg(`${w}.${p}.lost-wait-ms`))} ms`).padStart(22)}`,
       );
     }
   }
