@@ -1,108 +1,78 @@
-// The kernel's own awaitables, handed out by `sleep` and `request`. They are promise-like (await,
-// `.then`, `.catch`, `.finally` and the Promise combinators work), and they tell the kernel when a
-// continuation suspends on them (a `then` is registered) and when it is woken (the kernel settles
-// them). From that count the kernel knows whether continuations it woke are still running, and
-// lets them settle before it runs the next event — without yielding a macrotask per event.
-// Settling hands the value to each registered callback at once, inside the waking event, which
-// saves the promise allocations and the extra microtask hop a promise subclass would cost.
+// The kernel's own awaitables, handed out by `sleep` and `request`. They are real promises, and
+// they pass for plain ones (their `constructor` is Promise), so `await` takes V8's fast path: no
+// extra job, no extra allocation. They tell the kernel how many continuations wait on them, so
+// that after an event it can let exactly the continuations it woke run to their next suspension
+// before it takes the next event — without yielding a macrotask per event.
+//
+// The count assumes the common case: a kernel promise is awaited by the code that asked for it,
+// which suspends right after. An explicit `.then`/`.catch`/`.finally` (callback code, or a
+// combinator such as Promise.all) marks it as not awaited. Miscounts in rarer patterns cost a few
+// microtask ticks or let a continuation finish in a later event; they never cost determinism.
 
 /** Counts continuations woken by the kernel that have not yet suspended again or finished. */
 export interface ContinuationCounter {
   active: number;
   asyncTouched: boolean;
+  /** Set when a promise with explicit callbacks (not a plain await) was settled. */
+  callbackWake: boolean;
 }
 
-type Reaction = (ok: boolean, value: unknown) => void;
-
-export class KernelPromise<T> implements PromiseLike<T> {
-  readonly [Symbol.toStringTag] = "Promise";
-  /** Callbacks registered while pending: each is one continuation the kernel will wake. */
-  registered = 0;
-  settled = false;
-  private ok = false;
-  private value: unknown = undefined;
-  private first: Reaction | undefined = undefined;
-  private rest: Reaction[] | undefined = undefined;
-
-  private constructor(private readonly counter: ContinuationCounter) {}
-
-  static create<T>(counter: ContinuationCounter): KernelPromise<T> {
-    return new KernelPromise<T>(counter);
+export class KernelPromise<T> extends Promise<T> {
+  static override get [Symbol.species](): PromiseConstructor {
+    return Promise;
   }
 
-  then<R1 = T, R2 = never>(
+  settled = false;
+  /** False once a callback is attached explicitly: then nobody is assumed to await it. */
+  private awaited = true;
+  private resolveFn!: (value: T) => void;
+  private rejectFn!: (reason: unknown) => void;
+  private counter!: ContinuationCounter;
+
+  static create<T>(counter: ContinuationCounter): KernelPromise<T> {
+    let resolveFn!: (value: T) => void;
+    let rejectFn!: (reason: unknown) => void;
+    const p = new KernelPromise<T>((resolve, reject) => {
+      resolveFn = resolve;
+      rejectFn = reject;
+    });
+    p.resolveFn = resolveFn;
+    p.rejectFn = rejectFn;
+    p.counter = counter;
+    // Look like a plain promise to `await` (PromiseResolve compares constructors).
+    Object.defineProperty(p, "constructor", { value: Promise });
+    // The caller is about to suspend on it.
+    counter.active--;
+    return p;
+  }
+
+  override then<R1 = T, R2 = never>(
     onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
     onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
   ): Promise<R1 | R2> {
-    return new Promise<R1 | R2>((resolve, reject) => {
-      const reaction: Reaction = (ok, value) => {
-        const handler = ok ? onFulfilled : onRejected;
-        if (typeof handler !== "function") {
-          if (ok) resolve(value as R1);
-          else reject(value);
-          return;
-        }
-        try {
-          resolve((handler as (v: unknown) => R1 | R2)(value));
-        } catch (error) {
-          reject(error);
-        }
-      };
-      if (this.settled) {
-        // Already settled (or abandoned): behave like a promise, asynchronously.
-        if (this.value !== ABANDONED) queueMicrotask(() => reaction(this.ok, this.value));
-        return;
-      }
-      this.registered++;
-      this.counter.active--;
-      if (this.first === undefined) this.first = reaction;
-      else (this.rest ??= []).push(reaction);
-    });
+    if (this.counter !== undefined && !this.settled && this.awaited) {
+      this.awaited = false;
+      this.counter.active++;
+    }
+    return super.then(onFulfilled, onRejected);
   }
 
-  catch<R = never>(onRejected?: ((reason: unknown) => R | PromiseLike<R>) | null): Promise<T | R> {
-    return this.then(undefined, onRejected);
-  }
-
-  finally(onFinally?: (() => void) | null): Promise<T> {
-    return this.then(
-      (value) => {
-        onFinally?.();
-        return value;
-      },
-      (reason: unknown) => {
-        onFinally?.();
-        throw reason;
-      },
-    );
-  }
-
-  /** Settles the promise and wakes its waiters. Returns false if already settled. */
+  /** Settles the promise and counts the continuation it wakes. Returns false if already settled. */
   settle(ok: boolean, value: unknown): boolean {
     if (this.settled) return false;
     this.settled = true;
-    this.ok = ok;
-    this.value = value;
-    this.counter.active += this.registered;
+    if (this.awaited) this.counter.active++;
+    else this.counter.callbackWake = true;
     this.counter.asyncTouched = true;
-    const first = this.first;
-    const rest = this.rest;
-    this.first = undefined;
-    this.rest = undefined;
-    if (first !== undefined) first(ok, value);
-    if (rest !== undefined) for (const r of rest) r(ok, value);
+    if (ok) this.resolveFn(value as T);
+    else this.rejectFn(value);
     return true;
   }
 
-  /** Abandons the promise (its node crashed): it never settles, and its waiters are uncounted. */
+  /** Abandons the promise (its node crashed): it never settles, and its waiter is uncounted. */
   abandon(): void {
     if (this.settled) return;
     this.settled = true;
-    this.value = ABANDONED;
-    this.first = undefined;
-    this.rest = undefined;
-    this.counter.active += this.registered;
+    if (this.awaited) this.counter.active++;
   }
 }
-
-const ABANDONED = Symbol("abandoned");

@@ -122,6 +122,10 @@ export interface RunResult {
 
 /** How many microtask ticks the kernel waits, at most, for woken continuations per event. */
 const MAX_DRAIN_TICKS = 64;
+/** Ticks always given to continuations woken through callbacks or combinators (Promise.all). */
+const CALLBACK_TICKS = 8;
+/** Ticks waited at an empty queue for late continuations to schedule something. */
+const IDLE_TICKS = 16;
 
 export class Simulation implements ContinuationCounter {
   readonly seed: Seed;
@@ -130,6 +134,7 @@ export class Simulation implements ContinuationCounter {
   readonly nodeIds: readonly string[];
   active = 0;
   asyncTouched = false;
+  callbackWake = false;
   private readonly rng: Rng;
   private readonly queue: EventQueue<SimEvent>;
   private readonly hosts: Host[];
@@ -289,6 +294,8 @@ export class Simulation implements ContinuationCounter {
     return new Promise<RunResult>((resolve, reject) => {
       const queue = this.queue;
       let ticks = 0;
+      let minTicks = 1;
+      let idleTicks = 0;
       const finish = (stopReason: StopReason) => {
         if (stopReason === "time-limit" && untilMicros > this.nowMicros)
           this.nowMicros = untilMicros;
@@ -302,7 +309,7 @@ export class Simulation implements ContinuationCounter {
       };
       const loop = (): void => {
         try {
-          if (ticks > 0 && this.active > 0 && ticks < MAX_DRAIN_TICKS) {
+          if (ticks > 0 && ticks < MAX_DRAIN_TICKS && (this.active > 0 || ticks < minTicks)) {
             ticks++;
             queueMicrotask(loop);
             return;
@@ -311,7 +318,17 @@ export class Simulation implements ContinuationCounter {
           if (this.failure !== undefined) return reject(this.failure);
           for (;;) {
             const next = queue.peek();
-            if (next === undefined) return finish("quiescent");
+            if (next === undefined) {
+              // Continuations reached only through callbacks or combinators may still be on
+              // their way to scheduling something: give them a few ticks before calling it done.
+              if (idleTicks < IDLE_TICKS) {
+                idleTicks++;
+                queueMicrotask(loop);
+                return;
+              }
+              return finish("quiescent");
+            }
+            idleTicks = 0;
             if (next.timeMicros > untilMicros) return finish("time-limit");
             if (this.eventCount >= this.maxEvents) return finish("event-limit");
             queue.pop();
@@ -327,6 +344,8 @@ export class Simulation implements ContinuationCounter {
             this.dispatch(next);
             if (this.asyncTouched) {
               this.asyncTouched = false;
+              minTicks = this.callbackWake ? CALLBACK_TICKS : 1;
+              this.callbackWake = false;
               ticks = 1;
               queueMicrotask(loop);
               return;
