@@ -255,7 +255,7 @@ function outageOf(seed: Seed): number {
 }
 
 const FIGURES_PER_STRATEGY = [
-  ["calls", "sum", "calls", "calls sent (first attempts and retries)"],
+  ["calls", "mean", "calls", "calls sent (first attempts and retries)"],
   ["completion", "mean", "ms", "time until every caller succeeded or gave up"],
   ["amplification", "mean", "x", "calls per logical request"],
   ["success", "rate", undefined, "callers that got an answer"],
@@ -290,7 +290,7 @@ export const retryStorm: Scenario = {
       description: `${strategy}: ${description}`,
     })),
   ),
-  tourSeeds: 30,
+  tourSeeds: 40,
   async run(options): Promise<SeedOutcome> {
     const figures: Record<string, number> = {};
     const hashes: string[] = [];
