@@ -38,7 +38,6 @@ const HOOK = 6;
 const TIMEOUT = 7;
 
 class SimEvent {
-  seq = 0;
   constructor(
     public timeMicros: number,
     readonly type: number,

@@ -1,0 +1,44 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { EventQueue, EventQueueOverflowError } from "./EventQueue.js";
+
+describe("EventQueue", () => {
+  it("shows that events pop in time order, ties in the order they were pushed (any input)", () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 50 }), { maxLength: 3000 }), (times) => {
+        const queue = new EventQueue<{ timeMicros: number; id: number }>(1e6);
+        times.forEach((timeMicros, id) => queue.push({ timeMicros, id }));
+        const popped: Array<{ timeMicros: number; id: number }> = [];
+        for (let e = queue.pop(); e !== undefined; e = queue.pop()) popped.push(e);
+        const expected = times
+          .map((timeMicros, id) => ({ timeMicros, id }))
+          .sort((a, b) => a.timeMicros - b.timeMicros || a.id - b.id);
+        expect(popped).toEqual(expected);
+      }),
+    );
+  });
+
+  it("shows that interleaved pushes and pops keep the order and the size", () => {
+    const queue = new EventQueue<{ timeMicros: number; id: number }>(100);
+    queue.push({ timeMicros: 5, id: 0 });
+    queue.push({ timeMicros: 1, id: 1 });
+    expect(queue.pop()?.id).toBe(1);
+    queue.push({ timeMicros: 5, id: 2 });
+    queue.push({ timeMicros: 3, id: 3 });
+    expect(queue.size).toBe(3);
+    expect([queue.pop()?.id, queue.pop()?.id, queue.pop()?.id, queue.pop()]).toEqual([
+      3,
+      0,
+      2,
+      undefined,
+    ]);
+  });
+
+  it("shows that the queue is bounded: one event past capacity is a typed error", () => {
+    const queue = new EventQueue<{ timeMicros: number }>(2);
+    queue.push({ timeMicros: 1 });
+    queue.push({ timeMicros: 2 });
+    expect(() => queue.push({ timeMicros: 3 })).toThrow(EventQueueOverflowError);
+    expect(() => queue.push({ timeMicros: 3 })).toThrow(/maxQueuedEvents/);
+  });
+});
