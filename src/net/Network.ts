@@ -108,11 +108,16 @@ export class Network {
     return i;
   }
 
+  /** Arrival times of the copies of the last routed message (`arrivalCount` of them). */
+  readonly arrivals = new Float64Array(2);
+  arrivalCount = 0;
+
   /**
-   * Routes one message sent at `nowMicros`. Returns a drop reason, or null and pushes the arrival
-   * time of each copy (one, or two when duplicated) onto `arrivals`.
+   * Routes one message sent at `nowMicros`. Returns a drop reason, or null and leaves the arrival
+   * time of each copy (one, or two when duplicated) in `arrivals[0 .. arrivalCount)`.
    */
-  route(from: number, to: number, nowMicros: number, arrivals: number[]): DropReason | null {
+  route(from: number, to: number, nowMicros: number): DropReason | null {
+    this.arrivalCount = 0;
     const key = from * this.n + to;
     if (this.down.size > 0 && this.down.has(key)) return "link-down";
     if (this.cuts.size > 0 && this.cuts.has(key)) return "partition";
@@ -136,8 +141,8 @@ export class Network {
         arrival = this.port(to).admit(arrival);
         if (arrival < 0) continue;
       }
-      arrivals.push(arrival);
-      delivered++;
+      this.arrivals[delivered++] = arrival;
+      this.arrivalCount = delivered;
     }
     return delivered === 0 ? "queue-full" : null;
   }

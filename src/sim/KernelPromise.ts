@@ -39,8 +39,6 @@ export class KernelPromise<T> extends Promise<T> {
     p.resolveFn = resolveFn;
     p.rejectFn = rejectFn;
     p.counter = counter;
-    // Look like a plain promise to `await` (PromiseResolve compares constructors).
-    Object.defineProperty(p, "constructor", { value: Promise });
     // The caller is about to suspend on it.
     counter.active--;
     return p;
@@ -76,3 +74,6 @@ export class KernelPromise<T> extends Promise<T> {
     if (this.awaited) this.counter.active++;
   }
 }
+
+// Look like a plain promise to `await` (PromiseResolve compares constructors), once for all.
+Object.defineProperty(KernelPromise.prototype, "constructor", { value: Promise });

@@ -142,7 +142,6 @@ export class Simulation implements ContinuationCounter {
   private readonly ntp: Required<NtpOptions> | undefined;
   private readonly crashPolicy: CrashPolicy;
   private readonly onNodeError: "throw" | "crash-node";
-  private readonly arrivals: number[] = [];
   private nowMicros = 0;
   private eventCount = 0;
   private nextTimerId = 1;
@@ -593,9 +592,8 @@ export class Simulation implements ContinuationCounter {
       undefined,
       trace.materialize ? body : undefined,
     );
-    const arrivals = this.arrivals;
-    arrivals.length = 0;
-    const drop = this.network.route(from, to, this.nowMicros, arrivals);
+    const network = this.network;
+    const drop = network.route(from, to, this.nowMicros);
     if (drop !== null) {
       trace.record("drop", this.nowMicros, from, to, id, drop);
       return;
@@ -607,9 +605,10 @@ export class Simulation implements ContinuationCounter {
       isReply,
       fromIndex: from,
     };
-    for (let i = 0; i < arrivals.length; i++) {
+    const copies = network.arrivalCount;
+    for (let i = 0; i < copies; i++) {
       if (i > 0) trace.record("duplicate", this.nowMicros, from, to, id);
-      this.schedule(arrivals[i]!, DELIVER, to, 0, id, envelope);
+      this.schedule(network.arrivals[i]!, DELIVER, to, 0, id, envelope);
     }
   }
 
@@ -644,7 +643,7 @@ export class Simulation implements ContinuationCounter {
     host.requests.delete(ev.id);
     pending.promise.settle(
       false,
-      new TimeoutError(`request ${ev.id} to ${pending.to}`, pending.timeoutMs),
+      timeoutError(`request ${ev.id} to ${pending.to}`, pending.timeoutMs),
     );
   }
 
@@ -924,6 +923,17 @@ export class Simulation implements ContinuationCounter {
       0,
       undefined,
     );
+  }
+}
+
+/** A TimeoutError without a stack: the kernel's stack says nothing about the caller's code. */
+function timeoutError(what: string, timeoutMs: number): TimeoutError {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return new TimeoutError(what, timeoutMs);
+  } finally {
+    Error.stackTraceLimit = limit;
   }
 }
 
