@@ -31,7 +31,11 @@ export function resolveSeeds(
   if (options.seed !== undefined) return [Seed.parse(options.seed)];
   return seedRange(
     options.seeds !== undefined
-      ? requireInteger("--seeds", Number(options.seeds), 1)
+      ? requireInteger(
+          "--seeds",
+          /^\s*\d+\s*$/.test(options.seeds) ? Number(options.seeds) : options.seeds,
+          1,
+        )
       : scenario.tourSeeds,
   );
 }

@@ -60,6 +60,7 @@ export function show(value: unknown): string {
   if (typeof value === "bigint") return `${value}n`;
   if (value === undefined) return "undefined";
   if (typeof value === "function") return "a function";
+  if (typeof value === "number" && !Number.isFinite(value)) return String(value);
   try {
     const text = JSON.stringify(value);
     return text === undefined
