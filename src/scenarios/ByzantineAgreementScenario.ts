@@ -321,7 +321,7 @@ export const byzantineAgreement: Scenario = {
     { name: "messages", kind: "mean", description: "messages delivered per seed" },
   ],
   keyFigures: ["view", "latency"],
-  tourSeeds: 80,
+  tourSeeds: 400,
   async run(options): Promise<SeedOutcome> {
     const r =
       options.variant === "unsafe"

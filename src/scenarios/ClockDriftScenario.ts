@@ -228,7 +228,8 @@ export const clockDrift: Scenario = {
       description: "monotonic stamps below an earlier one",
     },
   ],
-  tourSeeds: 100,
+  keyFigures: ["step.wall-out-of-order", "step.monotonic-out-of-order", "lan.skew-max-ms"],
+  tourSeeds: 600,
   async run(options): Promise<SeedOutcome> {
     const free = await runDay(options, "day/free", undefined);
     const lan = await runDay(options, "day/ntp-lan", NTP_LAN_ERROR_MS);

@@ -270,7 +270,7 @@ export const congestion: Scenario = {
   ],
   properties: ["spurious-timeouts-within-budget"],
   figures: FIGURES,
-  tourSeeds: 25,
+  tourSeeds: 120,
   keyFigures: ["acted.burst.spurious-fraction", "acted.burst.lost-wait-ms"],
   async run(options): Promise<SeedOutcome> {
     const policy = VARIANT_POLICY[options.variant];

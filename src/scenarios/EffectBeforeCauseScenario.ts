@@ -229,6 +229,7 @@ export const effectBeforeCause: Scenario = {
       description: "largest skew between servers, mean",
     },
   ],
+  keyFigures: ["wall-inversions", "hlc-inversions"],
   tourSeeds: 1000,
   async run(options): Promise<SeedOutcome> {
     const r = await runForum(options);

@@ -266,7 +266,7 @@ export const gcPauseSplitBrain: Scenario = {
     { name: "stale-rejected", kind: "sum", description: "stale writes rejected" },
     { name: "pause-ms", kind: "mean", unit: "ms", description: "length of the pause" },
   ],
-  tourSeeds: 300,
+  tourSeeds: 1000,
   keyFigures: ["stale-accepted", "stale-rejected"],
   async run(options): Promise<SeedOutcome> {
     const r = await runGcPauseWorld(options, options.variant === "safe");

@@ -238,7 +238,7 @@ export const leaseClockJump: Scenario = {
     { name: "stale-rejected", kind: "sum", description: "stale writes rejected" },
     { name: "jump-ms", kind: "mean", unit: "ms", description: "clock step on the holder" },
   ],
-  tourSeeds: 200,
+  tourSeeds: 1000,
   keyFigures: ["overlap-ms", "corrupted"],
   async run(options): Promise<SeedOutcome> {
     const v = VARIANTS[options.variant]!;

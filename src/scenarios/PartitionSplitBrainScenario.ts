@@ -459,7 +459,7 @@ export const partitionSplitBrain: Scenario = {
     { name: "split-brain", kind: "rate", description: "seeds with two primaries at once" },
     { name: "split-ms", kind: "mean", unit: "ms", description: "time with two primaries" },
   ],
-  tourSeeds: 500,
+  tourSeeds: 1000,
   async run(options): Promise<SeedOutcome> {
     const mode: Mode = options.variant === "unsafe" ? "naive" : "quorum";
     const w = await runSplitBrainWorld({ seed: options.seed, mode, trace: options.trace });

@@ -181,7 +181,7 @@ export const requestResponse: Scenario = {
       description: "requests sent per logical increment",
     },
   ],
-  tourSeeds: 300,
+  tourSeeds: 1000,
   keyFigures: ["retry.duplicates", "retry.acknowledged"],
   async run(options): Promise<SeedOutcome> {
     const hashes: string[] = [];

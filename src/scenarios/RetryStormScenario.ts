@@ -290,7 +290,7 @@ export const retryStorm: Scenario = {
       description: `${strategy}: ${description}`,
     })),
   ),
-  tourSeeds: 40,
+  tourSeeds: 200,
   async run(options): Promise<SeedOutcome> {
     const figures: Record<string, number> = {};
     const hashes: string[] = [];

@@ -349,7 +349,7 @@ export const systemModels: Scenario = {
       },
     ]),
   ),
-  tourSeeds: 150,
+  tourSeeds: 500,
   keyFigures: ["synchronous.crash-recovery.disagreed", "asynchronous.crash-stop.live"],
   async run(options): Promise<SeedOutcome> {
     const durable = options.variant === "safe";

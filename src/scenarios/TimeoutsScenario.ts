@@ -265,7 +265,7 @@ export const timeouts: Scenario = {
   ],
   properties: ["no-false-suspicion", "crash-detected-within-bound"],
   figures: FIGURES,
-  tourSeeds: 300,
+  tourSeeds: 1000,
   keyFigures: ["acted.false-suspicions", "acted.detect-ms"],
   async run(options): Promise<SeedOutcome> {
     const detector = VARIANT_DETECTOR[options.variant];
