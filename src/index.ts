@@ -1,26 +1,43 @@
-// murphy's public API. Kept deliberately small: what a user needs to write nodes, run a world,
-// use the remedies and check histories.
-export * from "./core/index.js";
-export * from "./primitives/index.js";
-export {
-  Simulation,
-  NodeFailureError,
-  Trace,
-  checkDeterminism,
-  type Message,
-  type NodeContext,
-  type NodeFactory,
-  type NodeHandlers,
-  type NodeId,
-  type NodeSpec,
-  type RunResult,
-  type SimulationConfig,
-  type Storage,
-  type TraceEvent,
+// murphy's public API, on one screen: write nodes and run a world (simulation), break it on
+// purpose (faults), use the remedies in simulation and production (primitives, runtime), and check
+// what clients saw (workload, check). Everything else is internal and may change.
+
+// Core: seeds and randomness, time interfaces, typed errors.
+export { Rng, Seed, ManualClock, probability, MurphyError, ConfigError, TimeoutError, AbortedError } from "./core/index.js";
+export type { Clock, MonotonicClock, WallClock, TrueTimeInterval, Timers, TimerId, Random, Probability } from "./core/index.js";
+
+// The simulated world.
+export { Simulation, NodeFailureError, checkDeterminism } from "./sim/index.js";
+export type {
+  Message, NodeContext, NodeFactory, NodeHandlers, NodeId, NodeSpec, RunResult, SimulationConfig, Storage, TraceEvent,
 } from "./sim/index.js";
-export * from "./faults/index.js";
 export type { LatencySpec } from "./net/Latency.js";
 export type { NetworkConfig, LinkOverride } from "./net/Network.js";
-export { CryptoRandom, RealClock, RealTimers, realRuntime } from "./runtime/index.js";
-export * from "./workload/index.js";
-export * from "./check/index.js";
+
+// Faults as data.
+export { randomFaultSchedule, faultScheduleFromJson, faultScheduleToJson, byzantineBehavior } from "./faults/index.js";
+export type { FaultAction, FaultKind, ByzantineBehavior } from "./faults/index.js";
+
+// The remedies.
+export {
+  constantBackoff, exponentialBackoff, fullJitterBackoff, equalJitterBackoff, decorrelatedJitterBackoff,
+  retry, classifyError, TokenBucketRetryBudget, RatioRetryBudget,
+  FixedTimeout, AdaptiveTimeout, withTimeout,
+  HeartbeatFailureDetector, PhiAccrualFailureDetector, QuorumFailureDetector,
+  createRequestId, DedupTable, RequestIdReuseError,
+  LamportClock, compareLamport, VectorClock, HybridLogicalClock, compareHlc, ClockOffsetError, TrueTime,
+  Lease, LeaseTable, LeaseExpiredError, LeaseHeldError, FencingTokenIssuer, FencedStore, StaleFencingTokenError,
+} from "./primitives/index.js";
+export type { Backoff, RetryOptions } from "./primitives/index.js";
+
+// Production defaults for the remedies: the real clock, timers and randomness.
+export { realRuntime, RealClock, RealTimers, CryptoRandom } from "./runtime/index.js";
+
+// Histories and checkers.
+export { HistoryRecorder, readHistoryJsonl, writeHistoryJsonl, readJepsenLog, readJepsenEdn } from "./workload/index.js";
+export type { History, Operation, OperationStatus } from "./workload/index.js";
+export {
+  checkLinearizability, formatLinearizability, defineModel, registerModel, kvModel, setModel, queueModel, counterModel,
+  checkFencing, checkUniqueness, checkDurability, checkCounter, checkSet, checkLiveness, checkByzantineAgreement,
+} from "./check/index.js";
+export type { Model, LinearizabilityResult, CheckReport, CheckVerdict } from "./check/index.js";
