@@ -13,13 +13,13 @@
 
 import { TimeoutError } from "../core/errors.js";
 import { Rng } from "../core/Rng.js";
-import { FencedStore } from "../primitives/FencedStore.js";
 import { FencingTokenIssuer } from "../primitives/FencingTokenIssuer.js";
 import { Lease } from "../primitives/Lease.js";
 import { LeaseTable, type LeaseGrant } from "../primitives/LeaseTable.js";
-import { LeaseExpiredError, LeaseHeldError, StaleFencingTokenError } from "../primitives/errors.js";
+import { LeaseExpiredError, LeaseHeldError } from "../primitives/errors.js";
 import type { NodeFactory } from "../sim/NodeApi.js";
 import { Simulation } from "../sim/Simulation.js";
+import { fencedStorageNode } from "./FencedStorageNode.js";
 import { checkFencing, type FencedWrite } from "./FencedWriteLog.js";
 import { combineHashes, type RunSeedOptions, type Scenario, type SeedOutcome } from "./Scenario.js";
 
@@ -61,32 +61,6 @@ function lockService(world: World): NodeFactory {
             throw error;
           ctx.reply(m, {});
         }
-      },
-    };
-  };
-}
-
-/** Storage: a plain register (unsafe) or a FencedStore (safe). Records every arrival. */
-function storage(world: World, fenced: boolean): NodeFactory {
-  return (ctx) => {
-    const store = new FencedStore<string>();
-    const plain = new Map<string, string>();
-    return {
-      onMessage(m) {
-        const { writer, token, value } = m.body as { writer: string; token: number; value: string };
-        let accepted = true;
-        if (fenced) {
-          try {
-            store.write(RESOURCE, value, token);
-          } catch (error) {
-            if (!(error instanceof StaleFencingTokenError)) throw error;
-            accepted = false;
-          }
-        } else {
-          plain.set(RESOURCE, value);
-        }
-        world.writes.push({ atMicros: world.now(), writer, token, accepted });
-        ctx.reply(m, { accepted });
       },
     };
   };
@@ -198,7 +172,7 @@ export async function runGcPauseWorld(
     seed: options.seed,
     nodes: {
       lock: lockService(world),
-      storage: storage(world, fenced),
+      storage: fencedStorageNode(world.writes, () => world.now(), fenced),
       n1: candidate(world, 0),
       n2: candidate(world, 1_000 + rng.uniform(0, 500)),
       n3: candidate(world, 1_000 + rng.uniform(0, 500)),

@@ -15,13 +15,13 @@
 
 import { TimeoutError } from "../core/errors.js";
 import { Rng } from "../core/Rng.js";
-import { FencedStore } from "../primitives/FencedStore.js";
 import { FencingTokenIssuer } from "../primitives/FencingTokenIssuer.js";
 import { Lease } from "../primitives/Lease.js";
 import { LeaseTable, type LeaseGrant } from "../primitives/LeaseTable.js";
-import { LeaseHeldError, StaleFencingTokenError } from "../primitives/errors.js";
+import { LeaseHeldError } from "../primitives/errors.js";
 import type { NodeFactory } from "../sim/NodeApi.js";
 import { Simulation } from "../sim/Simulation.js";
+import { fencedStorageNode } from "./FencedStorageNode.js";
 import { checkFencing, overlapMs, type FencedWrite } from "./FencedWriteLog.js";
 import { combineHashes, type RunSeedOptions, type Scenario, type SeedOutcome } from "./Scenario.js";
 
@@ -60,31 +60,6 @@ function lockService(world: World): NodeFactory {
           if (!(error instanceof LeaseHeldError)) throw error;
           ctx.reply(m, {});
         }
-      },
-    };
-  };
-}
-
-function storage(world: World, fenced: boolean): NodeFactory {
-  return (ctx) => {
-    const store = new FencedStore<string>();
-    const plain = new Map<string, string>();
-    return {
-      onMessage(m) {
-        const { writer, token, value } = m.body as { writer: string; token: number; value: string };
-        let accepted = true;
-        if (fenced) {
-          try {
-            store.write(RESOURCE, value, token);
-          } catch (error) {
-            if (!(error instanceof StaleFencingTokenError)) throw error;
-            accepted = false;
-          }
-        } else {
-          plain.set(RESOURCE, value); // the token is recorded for the checker, not looked at
-        }
-        world.writes.push({ atMicros: world.now(), writer, token, accepted });
-        ctx.reply(m, { accepted });
       },
     };
   };
@@ -159,7 +134,7 @@ export async function runLeaseJumpWorld(
     seed: options.seed,
     nodes: {
       lock: lockService(world),
-      storage: storage(world, fenced),
+      storage: fencedStorageNode(world.writes, () => world.now(), fenced),
       c1: client(world, check, 0),
       c2: client(world, check, rng.uniform(0, 200)),
     },
