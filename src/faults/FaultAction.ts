@@ -24,7 +24,9 @@ export type FaultAction =
   | { atMs: number; kind: "link-down"; from: string; to: string }
   | { atMs: number; kind: "link-up"; from: string; to: string }
   | { atMs: number; kind: "slow"; factor: number; from?: string; to?: string }
+  /** Sets the default link's loss; links configured with their own rate keep it. */
   | { atMs: number; kind: "loss"; probability: number }
+  /** Sets the default link's duplication; links configured with their own rate keep it. */
   | { atMs: number; kind: "duplicate"; probability: number }
   | { atMs: number; kind: "pause"; node: string; durationMs: number }
   | { atMs: number; kind: "crash"; node: string; recoverAfterMs?: number }
