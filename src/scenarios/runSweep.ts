@@ -2,7 +2,7 @@
 // mergeable summary. (Worker threads and shards split the seed list and merge the summaries.)
 
 import { Seed } from "../core/Rng.js";
-import { ConfigError } from "../core/errors.js";
+import { ConfigError, MurphyError } from "../core/errors.js";
 import type { Scenario, SeedOutcome } from "./Scenario.js";
 import { addOutcome, emptySummary, type VariantSummary } from "./SweepSummary.js";
 
@@ -39,11 +39,30 @@ export async function runSweep(
   requireVariant(scenario, variant);
   const summary = emptySummary(scenario.name, variant);
   for (const seed of seeds) {
-    const outcome = await scenario.run({ seed, variant });
+    let outcome: SeedOutcome;
+    try {
+      outcome = await scenario.run({ seed, variant });
+    } catch (error) {
+      throw new ScenarioRunError(replayCommand(scenario.name, variant, seed.toString()), error);
+    }
     addOutcome(summary, outcome);
     onOutcome?.(outcome);
   }
   return summary;
+}
+
+/** A seed's run threw (a node's uncaught error, a kernel limit): says how to replay it. */
+export class ScenarioRunError extends MurphyError {
+  readonly code = "E_SCENARIO_RUN";
+  readonly definite = true;
+  constructor(
+    readonly replay: string,
+    cause: unknown,
+  ) {
+    super(`${cause instanceof Error ? cause.message : String(cause)}\n  replay: ${replay}`, {
+      cause,
+    });
+  }
 }
 
 /** The command that replays one seed of a scenario variant. */
