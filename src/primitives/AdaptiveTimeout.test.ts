@@ -61,6 +61,20 @@ describe("AdaptiveTimeout", () => {
     expect(padded.timeoutMs()).toBe(1040);
   });
 
+  it("shows that the target-rate variant keeps its initial timeout until the window holds 1 / rate samples, so a few fast first calls cannot pin it low", () => {
+    const t = AdaptiveTimeout.forFalseTimeoutRate({
+      falseTimeoutRate: 0.01,
+      minTimeoutMs: 1,
+      initialTimeoutMs: 1_000,
+    });
+    expect(t.minSamples).toBe(100);
+    for (let i = 0; i < 99; i++) t.recordResponseMs(20);
+    expect(t.timeoutMs()).toBe(1_000);
+    t.recordResponseMs(20);
+    expect(t.timeoutMs()).toBe(20);
+    expect(new AdaptiveTimeout().minSamples).toBe(1); // the chapter's rule: trust the first sample
+  });
+
   it("shows that bad settings are refused at construction, naming the value and the fix", () => {
     expect(() => new AdaptiveTimeout({ percentile: 0 })).toThrow(ConfigError);
     expect(() => new AdaptiveTimeout({ percentile: 1.2 })).toThrow(/percentile/);
@@ -76,5 +90,11 @@ describe("AdaptiveTimeout", () => {
       AdaptiveTimeout.forFalseTimeoutRate({ falseTimeoutRate: 0.001, windowSize: 100 }),
     ).toThrow(/>= 1 \/ falseTimeoutRate = 1000/);
     expect(() => new AdaptiveTimeout().recordResponseMs(-1)).toThrow(/responseMs/);
+    expect(() => new AdaptiveTimeout({ minSamples: 0 })).toThrow(
+      /`minSamples` must be an integer >= 1, got 0/,
+    );
+    expect(() => new AdaptiveTimeout({ windowSize: 10, minSamples: 11 })).toThrow(
+      /`minSamples` must be <= windowSize \(10\), got 11; wait for fewer samples/,
+    );
   });
 });

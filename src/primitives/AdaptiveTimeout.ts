@@ -1,11 +1,19 @@
 // A timeout that follows the response times it observes. It keeps the last `windowSize` response
 // times and sets the timeout to multiplier × (the given percentile of them) + padding, kept within
-// [minTimeoutMs, maxTimeoutMs], and uses `initialTimeoutMs` until the first sample arrives. The
+// [minTimeoutMs, maxTimeoutMs], and uses `initialTimeoutMs` until `minSamples` samples have come in. The
 // defaults are the chapter's: window 100, 2 × p99, within [1 s, 30 s], 5 s before any sample.
 //
 // `AdaptiveTimeout.forFalseTimeoutRate` builds the other common shape: choose how often a healthy
 // call may be timed out (say 0.1%) and use that percentile, with padding for what the window has
-// not seen. Only completed calls should be recorded: a timed-out call's duration is unknown.
+// not seen. It waits for 1 / falseTimeoutRate samples before trusting the window: the percentile
+// of a few samples is just their maximum, and a timeout set that low would be stuck there.
+//
+// A timed-out call should be recorded as lasting its timeout (it lasted at least that long), as
+// `withTimeout` does. Dropping it instead hides the tail from the window, and a policy that times
+// out at a percentile of what it saw then lowers its timeout after every window, until most calls
+// time out (a simulated run went from the target 1% to 8%). Recorded that way, the timeout can
+// only rise through the multiplier or `paddingMs`: with multiplier 1, give some padding (a few
+// percent of the percentile), else sampling noise ratchets it below the target percentile.
 // Percentiles are nearest-rank: the p-th percentile of n samples is the ceil(p·n)-th smallest.
 
 import { ConfigError } from "../core/errors.js";
@@ -32,6 +40,11 @@ export interface AdaptiveTimeoutOptions {
   readonly maxTimeoutMs?: number;
   /** Used before any sample. Default 5_000; must lie in [minTimeoutMs, maxTimeoutMs]. */
   readonly initialTimeoutMs?: number;
+  /**
+   * Samples needed before the window replaces `initialTimeoutMs`, in [1, windowSize]. Default 1
+   * (the chapter's rule); `forFalseTimeoutRate` waits for 1 / falseTimeoutRate of them.
+   */
+  readonly minSamples?: number;
 }
 
 export interface FalseTimeoutRateOptions extends Omit<
@@ -50,6 +63,7 @@ export class AdaptiveTimeout implements TimeoutPolicy {
   readonly minTimeoutMs: number;
   readonly maxTimeoutMs: number;
   readonly initialTimeoutMs: number;
+  readonly minSamples: number;
   private readonly samples: number[] = [];
   private next = 0;
   private cachedMs: number | undefined;
@@ -83,6 +97,15 @@ export class AdaptiveTimeout implements TimeoutPolicy {
       this.minTimeoutMs,
       this.maxTimeoutMs,
     );
+    this.minSamples = requireInteger("minSamples", options.minSamples ?? 1, 1);
+    if (this.minSamples > this.windowSize) {
+      throw new ConfigError({
+        field: "minSamples",
+        value: this.minSamples,
+        expected: `<= windowSize (${this.windowSize})`,
+        fix: "wait for fewer samples or keep a larger window",
+      });
+    }
   }
 
   /**
@@ -112,6 +135,7 @@ export class AdaptiveTimeout implements TimeoutPolicy {
     return new AdaptiveTimeout({
       ...options,
       windowSize,
+      minSamples: options.minSamples ?? needed,
       percentile: 1 - rate,
       multiplier: 1,
       paddingMs: options.paddingMs ?? 0,
@@ -141,8 +165,8 @@ export class AdaptiveTimeout implements TimeoutPolicy {
 
   timeoutMs(): number {
     if (this.cachedMs !== undefined) return this.cachedMs;
-    const p = this.percentileMs();
-    if (p === undefined) return this.initialTimeoutMs;
+    if (this.samples.length < this.minSamples) return this.initialTimeoutMs;
+    const p = this.percentileMs()!;
     const raw = this.multiplier * p + this.paddingMs;
     this.cachedMs = Math.min(this.maxTimeoutMs, Math.max(this.minTimeoutMs, raw));
     return this.cachedMs;

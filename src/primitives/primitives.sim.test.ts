@@ -3,9 +3,7 @@
 // jumping clocks, partitions, pauses and crashes. No fake timers: time is the kernel's.
 
 import { describe, expect, it } from "vitest";
-import type { Timers } from "../core/Clock.js";
-import { AbortedError } from "../core/errors.js";
-import type { NodeContext, NodeFactory } from "../sim/NodeApi.js";
+import type { NodeFactory } from "../sim/NodeApi.js";
 import { Simulation } from "../sim/Simulation.js";
 import { AdaptiveTimeout } from "./AdaptiveTimeout.js";
 import { fullJitterBackoff } from "./Backoff.js";
@@ -24,24 +22,6 @@ import { retry } from "./retry.js";
 import { TokenBucketRetryBudget } from "./TokenBucketRetryBudget.js";
 import { TrueTime } from "./TrueTime.js";
 import { VectorClock } from "./VectorClock.js";
-
-/** A node context's timers as core Timers: the kernel's sleep, made abortable. */
-function timersOf(ctx: NodeContext): Timers {
-  return {
-    setTimer: (delayMs, callback) => ctx.setTimer(delayMs, callback),
-    clearTimer: (id) => ctx.clearTimer(id),
-    sleep: (delayMs, signal) =>
-      new Promise<void>((resolve, reject) => {
-        if (signal?.aborted) return reject(new AbortedError("sleep", true));
-        const onAbort = () => reject(new AbortedError("sleep", true, { cause: signal?.reason }));
-        signal?.addEventListener("abort", onAbort, { once: true });
-        void ctx.sleep(delayMs).then(() => {
-          signal?.removeEventListener("abort", onAbort);
-          resolve();
-        });
-      }),
-  };
-}
 
 describe("the remedies in the simulator", () => {
   it("shows that retry + request IDs + dedup apply every operation exactly once over a lossy, duplicating network", async () => {
@@ -68,7 +48,6 @@ describe("the remedies in the simulator", () => {
           },
           client: (ctx) => ({
             async onStart() {
-              const timers = timersOf(ctx);
               const budget = new TokenBucketRetryBudget();
               const policy = new AdaptiveTimeout({ minTimeoutMs: 30, initialTimeoutMs: 100 });
               for (let op = 0; op < 40; op++) {
@@ -88,7 +67,7 @@ describe("the remedies in the simulator", () => {
                   },
                   {
                     clock: ctx.clock,
-                    timers,
+                    timers: ctx, // a node context is a Timers: setTimer, clearTimer, sleep(ms, signal)
                     random: ctx.random,
                     idempotent: true, // made so by the request ID and the server's dedup table
                     maxAttempts: 30,
@@ -117,9 +96,9 @@ describe("the remedies in the simulator", () => {
   it("shows that phi, heartbeat and quorum detectors tell a cut link from a crash", async () => {
     const observers = ["o1", "o2", "o3"];
     const suspicions: string[] = [];
+    const plainSuspicions: { observer: string; atMs: number; silenceMs: number }[] = [];
     let deadAtMs: number | undefined;
     const observer: NodeFactory = (ctx) => {
-      const timers = timersOf(ctx);
       const report = (reachable: boolean) => {
         suspicions.push(
           `${ctx.id} ${reachable ? "alive" : "suspect"} @${Math.round(ctx.clock.monotonicMs())}`,
@@ -128,12 +107,18 @@ describe("the remedies in the simulator", () => {
       };
       const phi = new PhiAccrualFailureDetector({
         clock: ctx.clock,
-        timers,
+        timers: ctx,
         acceptableHeartbeatPauseMs: 500,
         onSuspect: () => report(false),
         onAlive: () => report(true),
       });
-      const plain = new HeartbeatFailureDetector({ clock: ctx.clock, timeoutMs: 1000 });
+      const plain = new HeartbeatFailureDetector({
+        clock: ctx.clock,
+        timers: ctx,
+        timeoutMs: 1000,
+        onSuspect: ({ silenceMs }) =>
+          plainSuspicions.push({ observer: ctx.id, atMs: ctx.clock.monotonicMs(), silenceMs }),
+      });
       return {
         onMessage() {
           phi.heartbeat();
@@ -183,6 +168,19 @@ describe("the remedies in the simulator", () => {
     expect(deadAtMs).toBeDefined();
     expect(deadAtMs!).toBeGreaterThan(6_000 + 500);
     expect(deadAtMs!).toBeLessThan(8_000);
+    // The plain detector suspects after exactly its timeout of silence, on the virtual clock: o1
+    // about 1 s after its link was cut (the last beat left at 1.9 or 2.0 s), o2 and o3 about 1 s
+    // after the crash.
+    const [first, ...rest] = plainSuspicions;
+    expect(first!.observer).toBe("o1");
+    expect(first!.atMs).toBeGreaterThan(2_900);
+    expect(first!.atMs).toBeLessThan(3_100);
+    expect(rest.map((s) => s.observer).sort()).toEqual(["o2", "o3"]);
+    for (const s of rest) {
+      expect(s.atMs).toBeGreaterThan(6_900);
+      expect(s.atMs).toBeLessThan(7_100);
+    }
+    for (const s of plainSuspicions) expect(s.silenceMs).toBeCloseTo(1_000, 2);
   });
 
   it("shows that Lamport, vector and hybrid clocks keep causal order under skew, a backward jump and a clock too far ahead", async () => {
@@ -322,7 +320,7 @@ describe("the remedies in the simulator", () => {
         c2: client(500),
         spanner: (ctx) => ({
           async onStart() {
-            const tt = new TrueTime({ clock: ctx.clock, timers: timersOf(ctx) });
+            const tt = new TrueTime({ clock: ctx.clock, timers: ctx });
             const commitMs = tt.now().latestMs;
             await tt.commitWait(commitMs);
             committed = { ok: tt.after(commitMs) };

@@ -45,6 +45,16 @@ describe("withTimeout", () => {
     expect(policy.timeoutMs()).toBe(80);
   });
 
+  it("shows that a call that timed out is recorded as lasting its timeout, so the policy's window keeps its tail", async () => {
+    const clock = new ManualClock();
+    const policy = new AdaptiveTimeout({ minTimeoutMs: 1, initialTimeoutMs: 100, multiplier: 1 });
+    const slow = withTimeout(() => clock.sleep(10_000), { timers: clock, clock, timeout: policy });
+    await expect(clock.run(slow)).rejects.toBeInstanceOf(TimeoutError);
+    expect(policy.sampleCount()).toBe(1);
+    expect(policy.percentileMs()).toBe(100);
+    expect(clock.pendingTimers()).toBe(1); // only the abandoned call's own sleep is left
+  });
+
   it("shows that the caller's signal aborts the wait at once", async () => {
     const clock = new ManualClock();
     const controller = new AbortController();

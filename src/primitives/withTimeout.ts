@@ -2,7 +2,8 @@
 // TimeoutError (indeterminate: the call may still take effect) and the signal handed to the
 // operation aborts, so that an operation that listens can stop its work. An operation that does
 // not listen keeps running; its late result is dropped. With a TimeoutPolicy, the durations of
-// calls that complete are measured on the monotonic clock and fed back to the policy.
+// calls that complete are measured on the monotonic clock and fed back to the policy, and a call
+// that timed out is fed back as lasting its timeout (see AdaptiveTimeout on why).
 
 import type { MonotonicClock, Timers } from "../core/Clock.js";
 import { AbortedError, TimeoutError } from "../core/errors.js";
@@ -39,6 +40,7 @@ export function withTimeout<T>(
     return Promise.reject(new AbortedError(what, true, { cause: signal.reason }));
   }
   const controller = new AbortController();
+  const timerController = new AbortController();
   const startMs = options.clock?.monotonicMs() ?? 0;
 
   return new Promise<T>((resolve, reject) => {
@@ -46,7 +48,7 @@ export function withTimeout<T>(
     const finish = (): boolean => {
       if (done) return false;
       done = true;
-      timers.clearTimer(timer);
+      timerController.abort();
       signal?.removeEventListener("abort", onAbort);
       return true;
     };
@@ -55,12 +57,22 @@ export function withTimeout<T>(
       controller.abort(signal?.reason);
       reject(new AbortedError(what, false, { cause: signal?.reason }));
     };
-    const timer = timers.setTimer(timeoutMs, () => {
-      if (!finish()) return;
-      const error = new TimeoutError(what, timeoutMs);
-      controller.abort(error);
-      reject(error);
-    });
+    // The wait is a cancellable `sleep`, not `setTimer`: a timer service may run the code that a
+    // promise settled in a timer callback wakes only later (the simulator's kernel does, until its
+    // next event), whereas the continuations of its own sleep it runs at once.
+    timers.sleep(timeoutMs, timerController.signal).then(
+      () => {
+        if (!finish()) return;
+        // The call lasted at least timeoutMs. Recording that keeps the policy's window honest:
+        // dropping timed-out calls hides the tail, and a policy that times out at a percentile
+        // of what it saw (multiplier 1) would then lower its timeout after every window.
+        policy?.recordResponseMs(timeoutMs);
+        const error = new TimeoutError(what, timeoutMs);
+        controller.abort(error);
+        reject(error);
+      },
+      () => undefined, // cancelled because the call finished first
+    );
     signal?.addEventListener("abort", onAbort, { once: true });
 
     let pending: Promise<T>;
