@@ -74,4 +74,31 @@ describe("Simulation: woken continuations run before the next event, whatever el
     expect(wakes).toEqual(multiples(3, 50));
     expect(lagsMs).toEqual(new Array(20).fill(0));
   });
+
+  it("shows that a plain promise settled by a timer callback wakes its awaiting code at the timer's time", async () => {
+    const woke: number[] = [];
+    const sim = new Simulation({
+      seed: 1,
+      nodes: {
+        n: (ctx) => ({
+          async onStart() {
+            for (let i = 1; i <= 3; i++) {
+              // A hand-made timeout: a plain promise that a timer callback resolves.
+              await new Promise<void>((resolve) => ctx.setTimer(50, () => resolve()));
+              woke.push(ctx.clock.monotonicMs());
+            }
+          },
+        }),
+        // Unrelated traffic, so that the next event is never far away.
+        ticker: (ctx) => ({
+          onStart() {
+            const tick = () => ctx.setTimer(7, tick);
+            tick();
+          },
+        }),
+      },
+    });
+    await sim.run({ untilMs: 400 });
+    expect(woke).toEqual([50, 100, 150]);
+  });
 });

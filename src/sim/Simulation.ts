@@ -125,6 +125,11 @@ const MAX_DRAIN_TICKS = 64;
 const CALLBACK_TICKS = 8;
 /** Ticks waited at an empty queue for late continuations to schedule something. */
 const IDLE_TICKS = 16;
+/**
+ * Ticks always given after user code runs in a world that uses promises: a timer or message
+ * callback may settle a plain promise that an async function of the node awaits.
+ */
+const USER_TICKS = 3;
 
 export class Simulation implements ContinuationCounter {
   readonly seed: Seed;
@@ -134,6 +139,10 @@ export class Simulation implements ContinuationCounter {
   active = 0;
   asyncTouched = false;
   callbackWake = false;
+  /** Set once the world has used promises (async handlers or kernel promises). */
+  private asyncWorld = false;
+  /** User code ran in an async world: plain promises it settled may have woken continuations. */
+  private userWake = false;
   private readonly rng: Rng;
   private readonly queue: EventQueue<SimEvent>;
   private readonly hosts: Host[];
@@ -342,8 +351,9 @@ export class Simulation implements ContinuationCounter {
             this.dispatch(next);
             if (this.asyncTouched) {
               this.asyncTouched = false;
-              minTicks = this.callbackWake ? CALLBACK_TICKS : 1;
+              minTicks = this.callbackWake ? CALLBACK_TICKS : this.userWake ? USER_TICKS : 1;
               this.callbackWake = false;
+              this.userWake = false;
               ticks = 1;
               queueMicrotask(loop);
               return;
@@ -490,11 +500,15 @@ export class Simulation implements ContinuationCounter {
       result !== null &&
       typeof (result as PromiseLike<unknown>).then === "function"
     ) {
+      this.asyncWorld = true;
       this.asyncTouched = true;
       this.active++;
       host.activeHandlers++;
       const callbacks = (host.handlerCallbacks ??= this.handlerCallbacks(host));
       (result as PromiseLike<unknown>).then(callbacks.done, callbacks.failed);
+    } else if (this.asyncWorld) {
+      this.asyncTouched = true;
+      this.userWake = true;
     }
   }
 
@@ -619,6 +633,7 @@ export class Simulation implements ContinuationCounter {
     timeoutMs: number,
   ): KernelPromise<unknown> {
     if (!(timeoutMs >= 0)) requireNonNegative("request.timeoutMs", timeoutMs);
+    this.asyncWorld = true;
     const promise = KernelPromise.create<unknown>(this);
     const requestId = this.nextRequestId++;
     host.requests.set(requestId, { promise, to, timeoutMs });
@@ -679,6 +694,7 @@ export class Simulation implements ContinuationCounter {
 
   private sleep(host: Host, delayMs: number, signal?: AbortSignal): KernelPromise<void> {
     requireNonNegative("sleep.delayMs", delayMs);
+    this.asyncWorld = true;
     const promise = KernelPromise.create<void>(this);
     if (signal?.aborted) {
       promise.settle(false, new AbortedError("sleep", true, { cause: signal.reason }));
