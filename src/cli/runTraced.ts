@@ -17,8 +17,17 @@ export async function runTraced(
     seed,
     variant,
     trace: (label) => {
-      stream.write(JSON.stringify({ world: label, seed: seed.toString(), variant }) + "\n");
-      return { sink: (line) => void stream.write(line + "\n") };
+      // The header goes out with the world's first line, so asking twice writes it once.
+      let opened = false;
+      return {
+        sink: (line) => {
+          if (!opened) {
+            opened = true;
+            stream.write(JSON.stringify({ world: label, seed: seed.toString(), variant }) + "\n");
+          }
+          stream.write(line + "\n");
+        },
+      };
     },
   });
   await new Promise<void>((resolve, reject) => {

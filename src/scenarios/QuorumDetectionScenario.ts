@@ -234,6 +234,7 @@ export const quorumDetection: Scenario = {
       description: `${rule}: slowest detection of the crash`,
     },
   ]),
+  keyFigures: ["single.false-per-hour", "quorum.false-per-hour"],
   tourSeeds: 1000,
   async run(options): Promise<SeedOutcome> {
     const w = await runQuorumDetectionWorld(options);

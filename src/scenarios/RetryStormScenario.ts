@@ -290,6 +290,7 @@ export const retryStorm: Scenario = {
       description: `${strategy}: ${description}`,
     })),
   ),
+  keyFigures: ["no-jitter.calls", "full-jitter.calls", "full-jitter+token-bucket.amplification"],
   tourSeeds: 200,
   async run(options): Promise<SeedOutcome> {
     const figures: Record<string, number> = {};
