@@ -4,120 +4,39 @@
 // that event woke run to their next suspension before it takes the next event, so async code sees
 // the time of the event that woke it. Same seed and same config give the same trace, bit for bit.
 
-import { AbortedError, ConfigError, MurphyError, TimeoutError } from "../core/errors.js";
+import { AbortedError, ConfigError } from "../core/errors.js";
 import { Rng, Seed } from "../core/Rng.js";
-import type { TimerId, TrueTimeInterval } from "../core/Clock.js";
-import {
-  requireInteger,
-  requireNonNegative,
-  requireOneOf,
-  requirePositive,
-} from "../core/validate.js";
+import type { TimerId } from "../core/Clock.js";
+import { requireInteger, requireNonNegative, requireOneOf } from "../core/validate.js";
 import { Network } from "../net/Network.js";
 import { PhysicalClock } from "../clock/PhysicalClock.js";
 import { StableStorage, validateCrashPolicy } from "../storage/StableStorage.js";
-import {
-  byzantineBehavior,
-  type ByzantineBehavior,
-  type OutgoingMessage,
-} from "../faults/Byzantine.js";
+import { byzantineBehavior } from "../faults/Byzantine.js";
 import { describeFault, validateFaultSchedule, type FaultAction } from "../faults/FaultAction.js";
 import { EventQueue } from "./EventQueue.js";
+import { buildHosts, validateNtp } from "./buildHosts.js";
+import type { Host } from "./Host.js";
+import { makeNodeContext } from "./makeNodeContext.js";
+import { normaliseNodes } from "./normaliseNodes.js";
+import { NodeFailureError, type RunResult, type StopReason } from "./RunResult.js";
+import {
+  DELIVER,
+  FAULT,
+  HOOK,
+  NTP,
+  RESUME,
+  SimEvent,
+  START,
+  TIMEOUT,
+  TIMER,
+  type Envelope,
+  type TimerPayload,
+} from "./SimEvent.js";
+import { timeoutError } from "./timeoutError.js";
 import { KernelPromise, type ContinuationCounter } from "./KernelPromise.js";
 import { Trace } from "./Trace.js";
-import type { Message, NodeContext, NodeHandlers, NodeSpec } from "./index.js";
+import type { NodeContext } from "./NodeApi.js";
 import type { CrashPolicy, NtpOptions, SimulationConfig } from "./SimulationConfig.js";
-
-const START = 0;
-const DELIVER = 1;
-const TIMER = 2;
-const FAULT = 3;
-const RESUME = 4;
-const NTP = 5;
-const HOOK = 6;
-const TIMEOUT = 7;
-
-class SimEvent {
-  constructor(
-    public timeMicros: number,
-    readonly type: number,
-    readonly node: number,
-    readonly incarnation: number,
-    readonly id: number,
-    readonly payload: unknown,
-  ) {}
-}
-
-interface Envelope extends Message {
-  readonly isReply: boolean;
-  readonly fromIndex: number;
-}
-
-interface TimerPayload {
-  readonly callback: () => unknown;
-  /** Internal timers (sleep, request timeouts) run kernel code, not user code. */
-  readonly internal: boolean;
-  cancelled: boolean;
-}
-
-class Host {
-  alive = true;
-  crashedForever = false;
-  incarnation = 0;
-  pausedUntilMicros = 0;
-  parked: SimEvent[] = [];
-  handlers: NodeHandlers = {};
-  ctx!: NodeContext;
-  activeHandlers = 0;
-  readonly pending = new Set<{ abandon(): void }>();
-  readonly requests = new Map<
-    number,
-    { promise: KernelPromise<unknown>; to: string; timeoutMs: number }
-  >();
-  /** User timers not yet fired, so that clearTimer can cancel them. */
-  readonly timers = new Map<number, TimerPayload>();
-  byzantine: ByzantineBehavior | undefined;
-  /** One stream for the adversary's whole life, so each rewrite draws fresh values. */
-  byzantineRng: Rng | undefined;
-  readonly sent: OutgoingMessage[] = [];
-  peersCache: string[] | undefined;
-  handlerCallbacks: { done: () => void; failed: (error: unknown) => void } | undefined;
-  /** The NTP daemon's measurement errors: one stream, so each sync draws a fresh error. */
-  ntpRng: Rng | undefined;
-  constructor(
-    readonly index: number,
-    readonly spec: NodeSpec,
-    readonly clock: PhysicalClock,
-    readonly storage: StableStorage,
-    readonly rng: Rng,
-  ) {}
-}
-
-export class NodeFailureError extends MurphyError {
-  readonly code = "E_NODE_FAILURE";
-  readonly definite = true;
-  constructor(
-    readonly node: string,
-    readonly timeMicros: number,
-    readonly seed: string,
-    cause: unknown,
-  ) {
-    super(
-      `node ${node} threw at ${(timeMicros / 1000).toFixed(3)} ms (seed ${seed}): ${cause instanceof Error ? cause.message : String(cause)}`,
-      { cause },
-    );
-  }
-}
-
-export type StopReason = "quiescent" | "time-limit" | "event-limit";
-
-export interface RunResult {
-  seed: string;
-  endMicros: number;
-  events: number;
-  stopReason: StopReason;
-  traceHash: string;
-}
 
 /** How many microtask ticks the kernel waits, at most, for woken continuations per event. */
 const MAX_DRAIN_TICKS = 64;
@@ -180,58 +99,8 @@ export class Simulation implements ContinuationCounter {
       "throw",
       "crash-node",
     ]);
-    const clocks = config.clocks ?? {};
-    const driftPpmMax = requireNonNegative("clocks.driftPpmMax", clocks.driftPpmMax ?? 0);
-    const offsetMsMax = requireNonNegative(
-      "clocks.initialOffsetMsMax",
-      clocks.initialOffsetMsMax ?? 0,
-    );
-    if (clocks.ntp !== undefined) {
-      this.ntp = {
-        intervalMs: requirePositive("clocks.ntp.intervalMs", clocks.ntp.intervalMs),
-        errorMs: requireNonNegative("clocks.ntp.errorMs", clocks.ntp.errorMs),
-        stepThresholdMs: requirePositive(
-          "clocks.ntp.stepThresholdMs",
-          clocks.ntp.stepThresholdMs ?? 128,
-        ),
-        slewRatePpm: requirePositive("clocks.ntp.slewRatePpm", clocks.ntp.slewRatePpm ?? 500),
-      };
-    }
-    this.hosts = specs.map((spec, i) => {
-      const clockRng = this.rng.derive(`clock/${spec.id}`);
-      const clock = new PhysicalClock(
-        {
-          driftPpm:
-            spec.clock?.driftPpm ??
-            (driftPpmMax > 0 ? clockRng.uniform(-driftPpmMax, driftPpmMax) : 0),
-          initialOffsetMs:
-            spec.clock?.initialOffsetMs ??
-            (offsetMsMax > 0 ? clockRng.uniform(-offsetMsMax, offsetMsMax) : 0),
-          // Until its first sync a node knows its clock only to within how it was set.
-          syncUncertaintyMs:
-            spec.clock?.initialOffsetMs !== undefined
-              ? Math.abs(spec.clock.initialOffsetMs)
-              : offsetMsMax,
-          ...(clocks.epochMs !== undefined ? { epochMs: clocks.epochMs } : {}),
-          ...(clocks.driftBoundPpm !== undefined ? { driftBoundPpm: clocks.driftBoundPpm } : {}),
-        },
-        `nodes[${i}].clock`,
-      );
-      const host = new Host(
-        i,
-        spec,
-        clock,
-        new StableStorage(),
-        this.rng.derive(`node/${spec.id}`),
-      );
-      if (spec.byzantine !== undefined) {
-        host.byzantine =
-          typeof spec.byzantine === "function"
-            ? spec.byzantine
-            : byzantineBehavior(spec.byzantine, spec.mutate);
-      }
-      return host;
-    });
+    this.ntp = validateNtp(config.clocks?.ntp);
+    this.hosts = buildHosts(specs, config.clocks ?? {}, this.rng);
     const faults = validateFaultSchedule(config.faults ?? [], this.nodeIds);
     for (const action of faults)
       this.schedule(Math.round(action.atMs * 1000), FAULT, -1, 0, 0, action);
@@ -283,37 +152,13 @@ export class Simulation implements ContinuationCounter {
       options.untilMs === undefined
         ? Infinity
         : Math.round(requireNonNegative("untilMs", options.untilMs) * 1000);
-    if (!this.started) {
-      this.started = true;
-      for (const host of this.hosts) this.schedule(0, START, host.index, 0, 0, undefined);
-      if (this.ntp !== undefined) {
-        const intervalMicros = Math.round(this.ntp.intervalMs * 1000);
-        for (const host of this.hosts) {
-          const phase = this.rng
-            .derive(`ntp-phase/${this.nodeIds[host.index]}`)
-            .int(intervalMicros);
-          this.schedule(phase, NTP, host.index, 0, 0, undefined);
-        }
-      }
-    }
-    // The loop runs synchronously until an event wakes async code; then it yields one microtask
-    // at a time (cheaper than awaiting) until the woken continuations have suspended again.
+    this.startOnce();
+    // Events run synchronously until one wakes async code; then the loop yields one microtask at
+    // a time (cheaper than awaiting) until the woken continuations have suspended again.
     return new Promise<RunResult>((resolve, reject) => {
-      const queue = this.queue;
       let ticks = 0;
       let minTicks = 1;
       let idleTicks = 0;
-      const finish = (stopReason: StopReason) => {
-        if (stopReason === "time-limit" && untilMicros > this.nowMicros)
-          this.nowMicros = untilMicros;
-        resolve({
-          seed: this.seed.toString(),
-          endMicros: this.nowMicros,
-          events: this.eventCount,
-          stopReason,
-          traceHash: this.trace.hash,
-        });
-      };
       const loop = (): void => {
         try {
           if (ticks > 0 && ticks < MAX_DRAIN_TICKS && (this.active > 0 || ticks < minTicks)) {
@@ -322,50 +167,86 @@ export class Simulation implements ContinuationCounter {
             return;
           }
           ticks = 0;
-          if (this.failure !== undefined) return reject(this.failure);
-          for (;;) {
-            const next = queue.peek();
-            if (next === undefined) {
-              // Continuations reached only through callbacks or combinators may still be on
-              // their way to scheduling something: give them a few ticks before calling it done.
-              if (idleTicks < IDLE_TICKS) {
-                idleTicks++;
-                queueMicrotask(loop);
-                return;
-              }
-              return finish("quiescent");
-            }
-            idleTicks = 0;
-            if (next.timeMicros > untilMicros) return finish("time-limit");
-            if (this.eventCount >= this.maxEvents) return finish("event-limit");
-            queue.pop();
-            // A cancelled timer or the timeout of an answered request is not an event: skipping
-            // it keeps virtual time (and the run's end) at the last thing that happened.
-            if (this.isStale(next)) continue;
-            this.nowMicros = next.timeMicros;
-            this.eventCount++;
-            // Between events no continuation runs, so the count restarts from zero: a `.then`
-            // from callback code, Promise.all/race over kernel promises or a losing race entry
-            // can leave it off by a few, and a negative count would cut the next drain short.
-            this.active = 0;
-            this.dispatch(next);
-            if (this.asyncTouched) {
-              this.asyncTouched = false;
-              minTicks = this.callbackWake ? CALLBACK_TICKS : this.userWake ? USER_TICKS : 1;
-              this.callbackWake = false;
-              this.userWake = false;
-              ticks = 1;
-              queueMicrotask(loop);
-              return;
-            }
-            if (this.failure !== undefined) return reject(this.failure);
+          const eventsBefore = this.eventCount;
+          const outcome = this.failure === undefined ? this.runEvents(untilMicros) : "failed";
+          if (this.eventCount !== eventsBefore) idleTicks = 0;
+          if (outcome === "failed") return reject(this.failure);
+          if (outcome === "drain") {
+            minTicks = this.takeWakeTicks();
+            ticks = 1;
+            queueMicrotask(loop);
+            return;
           }
+          // Continuations reached only through callbacks or combinators may still be on their
+          // way to scheduling something: give them a few ticks before calling the world quiet.
+          if (outcome === "quiescent" && idleTicks < IDLE_TICKS) {
+            idleTicks++;
+            queueMicrotask(loop);
+            return;
+          }
+          resolve(this.result(outcome, untilMicros));
         } catch (error) {
           reject(error);
         }
       };
       loop();
     });
+  }
+
+  /** Runs events until one wakes async code ("drain"), a node failed, or the run must stop. */
+  private runEvents(untilMicros: number): StopReason | "drain" | "failed" {
+    const queue = this.queue;
+    for (;;) {
+      const next = queue.peek();
+      if (next === undefined) return "quiescent";
+      if (next.timeMicros > untilMicros) return "time-limit";
+      if (this.eventCount >= this.maxEvents) return "event-limit";
+      queue.pop();
+      // A cancelled timer or the timeout of an answered request is not an event: skipping it
+      // keeps virtual time (and the run's end) at the last thing that happened.
+      if (this.isStale(next)) continue;
+      this.nowMicros = next.timeMicros;
+      this.eventCount++;
+      // Between events no continuation runs, so the count restarts from zero: a `.then` from
+      // callback code, Promise.all/race over kernel promises or a losing race entry can leave it
+      // off by a few, and a negative count would cut the next drain short.
+      this.active = 0;
+      this.dispatch(next);
+      if (this.asyncTouched) return "drain";
+      if (this.failure !== undefined) return "failed";
+    }
+  }
+
+  /** How many microtask ticks the continuations of the last event get at least. */
+  private takeWakeTicks(): number {
+    const ticks = this.callbackWake ? CALLBACK_TICKS : this.userWake ? USER_TICKS : 1;
+    this.asyncTouched = false;
+    this.callbackWake = false;
+    this.userWake = false;
+    return ticks;
+  }
+
+  private startOnce(): void {
+    if (this.started) return;
+    this.started = true;
+    for (const host of this.hosts) this.schedule(0, START, host.index, 0, 0, undefined);
+    if (this.ntp === undefined) return;
+    const intervalMicros = Math.round(this.ntp.intervalMs * 1000);
+    for (const host of this.hosts) {
+      const phase = this.rng.derive(`ntp-phase/${this.nodeIds[host.index]}`).int(intervalMicros);
+      this.schedule(phase, NTP, host.index, 0, 0, undefined);
+    }
+  }
+
+  private result(stopReason: StopReason, untilMicros: number): RunResult {
+    if (stopReason === "time-limit" && untilMicros > this.nowMicros) this.nowMicros = untilMicros;
+    return {
+      seed: this.seed.toString(),
+      endMicros: this.nowMicros,
+      events: this.eventCount,
+      stopReason,
+      traceHash: this.trace.hash,
+    };
   }
 
   private isStale(ev: SimEvent): boolean {
@@ -716,61 +597,14 @@ export class Simulation implements ContinuationCounter {
   }
 
   private makeContext(host: Host): NodeContext {
-    const nodeIds = this.nodeIds;
-    const now = () => this.nowMicros;
-    const id = this.nodeIds[host.index]!;
-    const clock = host.clock;
-    const random = host.rng.derive(`incarnation/${host.incarnation}`);
-    return {
-      id,
-      get peers(): readonly string[] {
-        return (host.peersCache ??= nodeIds.filter((x) => x !== id));
-      },
-      incarnation: host.incarnation,
-      send: (to, body) => this.send(host, to, body, undefined, false),
-      request: <R>(to: string, body: unknown, options: { timeoutMs: number }) =>
-        this.request(host, to, body, options.timeoutMs) as unknown as Promise<R>,
-      reply: (message, body) => {
-        if (message.requestId === undefined) {
-          throw new ConfigError({
-            field: "reply.message",
-            value: message.body,
-            expected: "a message sent with request()",
-            fix: "answer plain messages with send()",
-          });
-        }
-        this.send(host, message.from, body, message.requestId, true);
-      },
+    return makeNodeContext(host, this.nodeIds, {
+      nowMicros: () => this.nowMicros,
+      send: (to, body, requestId, isReply) => this.send(host, to, body, requestId, isReply),
+      request: (to, body, timeoutMs) => this.request(host, to, body, timeoutMs),
       setTimer: (delayMs, callback) => this.setUserTimer(host, delayMs, callback),
-      clearTimer: (timerId) => {
-        const timer = host.timers.get(timerId);
-        if (timer !== undefined) {
-          timer.cancelled = true;
-          host.timers.delete(timerId);
-        }
-      },
       sleep: (delayMs, signal) => this.sleep(host, delayMs, signal),
-      clock: {
-        wallMs: () => clock.wallMicros(now()) / 1000,
-        monotonicMs: () => clock.monotonicMicros(now()) / 1000,
-        trueTime: (): TrueTimeInterval => {
-          const t = clock.trueTime(now());
-          return { earliestMs: t.earliestMicros / 1000, latestMs: t.latestMicros / 1000 };
-        },
-      },
-      storage: host.storage,
-      random,
-      log: (...parts) => {
-        this.trace.record(
-          "log",
-          this.nowMicros,
-          host.index,
-          -1,
-          -1,
-          parts.map((p) => (typeof p === "string" ? p : JSON.stringify(p))).join(" "),
-        );
-      },
-    };
+      log: (text) => this.trace.record("log", this.nowMicros, host.index, -1, -1, text),
+    });
   }
 
   // --- Faults ----------------------------------------------------------------------------------
@@ -940,50 +774,4 @@ export class Simulation implements ContinuationCounter {
       undefined,
     );
   }
-}
-
-/** A TimeoutError without a stack: the kernel's stack says nothing about the caller's code. */
-function timeoutError(what: string, timeoutMs: number): TimeoutError {
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
-  try {
-    return new TimeoutError(what, timeoutMs);
-  } finally {
-    Error.stackTraceLimit = limit;
-  }
-}
-
-function normaliseNodes(nodes: SimulationConfig["nodes"]): NodeSpec[] {
-  const specs: NodeSpec[] = Array.isArray(nodes)
-    ? nodes
-    : Object.entries(nodes).map(([id, factory]) => ({ id, factory }));
-  if (specs.length === 0) {
-    throw new ConfigError({
-      field: "nodes",
-      value: nodes,
-      expected: "at least one node",
-      fix: "add a node",
-    });
-  }
-  const seen = new Set<string>();
-  specs.forEach((spec, i) => {
-    if (typeof spec.id !== "string" || spec.id === "" || seen.has(spec.id)) {
-      throw new ConfigError({
-        field: `nodes[${i}].id`,
-        value: spec.id,
-        expected: "a unique non-empty string",
-        fix: "give every node its own name",
-      });
-    }
-    if (typeof spec.factory !== "function") {
-      throw new ConfigError({
-        field: `nodes[${i}].factory`,
-        value: spec.factory,
-        expected: "a function (ctx) => handlers",
-        fix: "pass the node's factory",
-      });
-    }
-    seen.add(spec.id);
-  });
-  return specs;
 }
