@@ -8,8 +8,8 @@
 // time step backwards or forwards (as NTP does) while durations stay correct. TrueTime is the wall
 // clock widened by `uncertaintyMs` on each side.
 
+import { sleepOnTimers } from "./sleepOnTimers.js";
 import type { Clock, TimerId, Timers, TrueTimeInterval } from "./Clock.js";
-import { AbortedError } from "./errors.js";
 import { requireInteger, requireNonNegative, requireNumber } from "./validate.js";
 
 export interface ManualClockOptions {
@@ -96,22 +96,7 @@ export class ManualClock implements Clock, Timers {
   }
 
   sleep(delayMs: number, signal?: AbortSignal): Promise<void> {
-    requireNonNegative("delayMs", delayMs);
-    return new Promise<void>((resolve, reject) => {
-      if (signal?.aborted) {
-        reject(new AbortedError("sleep", true, { cause: signal.reason }));
-        return;
-      }
-      const onAbort = () => {
-        this.clearTimer(id);
-        reject(new AbortedError("sleep", true, { cause: signal?.reason }));
-      };
-      const id = this.setTimer(delayMs, () => {
-        signal?.removeEventListener("abort", onAbort);
-        resolve();
-      });
-      signal?.addEventListener("abort", onAbort, { once: true });
-    });
+    return sleepOnTimers(this, delayMs, signal);
   }
 
   /**

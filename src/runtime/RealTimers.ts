@@ -2,8 +2,8 @@
 // days, beyond which Node fires after 1 ms) are split into several timers under one id, so a long
 // lease or retention timer fires when asked rather than at once.
 
+import { sleepOnTimers } from "../core/sleepOnTimers.js";
 import type { TimerId, Timers } from "../core/Clock.js";
-import { AbortedError } from "../core/errors.js";
 import { requireNonNegative } from "../core/validate.js";
 
 const MAX_NODE_DELAY_MS = 2 ** 31 - 1;
@@ -26,22 +26,7 @@ export class RealTimers implements Timers {
   }
 
   sleep(delayMs: number, signal?: AbortSignal): Promise<void> {
-    requireNonNegative("delayMs", delayMs);
-    return new Promise<void>((resolve, reject) => {
-      if (signal?.aborted) {
-        reject(new AbortedError("sleep", true, { cause: signal.reason }));
-        return;
-      }
-      const onAbort = () => {
-        this.clearTimer(id);
-        reject(new AbortedError("sleep", true, { cause: signal?.reason }));
-      };
-      const id = this.setTimer(delayMs, () => {
-        signal?.removeEventListener("abort", onAbort);
-        resolve();
-      });
-      signal?.addEventListener("abort", onAbort, { once: true });
-    });
+    return sleepOnTimers(this, delayMs, signal);
   }
 
   private arm(id: TimerId, delayMs: number, callback: () => void): void {
