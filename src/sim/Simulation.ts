@@ -14,6 +14,7 @@ import { StableStorage, validateCrashPolicy } from "../storage/StableStorage.js"
 import { byzantineBehavior } from "../faults/Byzantine.js";
 import { describeFault, validateFaultSchedule, type FaultAction } from "../faults/FaultAction.js";
 import { EventQueue } from "./EventQueue.js";
+import { applyNetworkFault } from "./applyNetworkFault.js";
 import { buildHosts, validateNtp } from "./buildHosts.js";
 import type { Host } from "./Host.js";
 import { makeNodeContext } from "./makeNodeContext.js";
@@ -626,35 +627,8 @@ export class Simulation implements ContinuationCounter {
     const idx = (id: string) => this.index.get(id)!;
     const target = "node" in a ? idx(a.node) : -1;
     this.trace.record("fault", this.nowMicros, target, -1, -1, describeFault(a));
-    const net = this.network;
+    if (applyNetworkFault(this.network, a, idx)) return;
     switch (a.kind) {
-      case "partition":
-        return net.partition(a.groups.map((g) => g.map(idx)));
-      case "partition-majority":
-        return net.partition([a.minority.map(idx)]);
-      case "cut":
-        return net.cut(idx(a.from), idx(a.to));
-      case "isolate":
-        return net.isolate(target);
-      case "ring":
-        return net.ring(a.order.map(idx));
-      case "heal":
-        return net.heal();
-      case "link-down":
-        return net.linkDown(idx(a.from), idx(a.to));
-      case "link-up":
-        return net.linkUp(idx(a.from), idx(a.to));
-      case "slow":
-        return net.slow(
-          a.factor,
-          a.from !== undefined && a.to !== undefined
-            ? { from: idx(a.from), to: idx(a.to) }
-            : undefined,
-        );
-      case "loss":
-        return net.setLossProbability(a.probability);
-      case "duplicate":
-        return net.setDuplicateProbability(a.probability);
       case "pause":
         return this.pause(this.hosts[target]!, Math.round(a.durationMs * 1000));
       case "crash": {
@@ -686,6 +660,8 @@ export class Simulation implements ContinuationCounter {
           a.behavior === "honest" ? undefined : byzantineBehavior(a.behavior, host.spec.mutate);
         return;
       }
+      default:
+        return;
     }
   }
 
