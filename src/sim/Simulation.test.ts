@@ -53,6 +53,23 @@ describe("Simulation: messaging and determinism", () => {
     expect(other.r.traceHash).not.toBe(first.r.traceHash);
   });
 
+  it("shows that the trace hash covers message bodies: a run that sends a different value differs", async () => {
+    const hashOf = async (value: unknown) => {
+      const sim = new Simulation({
+        seed: 1,
+        nodes: {
+          a: (ctx) => ({ onStart: () => ctx.send("b", { v: value, tags: ["x"] }) }),
+          b: () => ({}),
+        },
+      });
+      return (await sim.run()).traceHash;
+    };
+    expect(await hashOf(1)).toBe(await hashOf(1));
+    expect(await hashOf(1)).not.toBe(await hashOf(2));
+    expect(await hashOf(1)).not.toBe(await hashOf(1.5));
+    expect(await hashOf("1")).not.toBe(await hashOf(1));
+  });
+
   it("shows that an async request gets its reply and the continuation sees the reply's arrival time", async () => {
     let seen: { reply: unknown; atMs: number } | undefined;
     const sim = new Simulation({

@@ -479,15 +479,7 @@ export class Simulation implements ContinuationCounter {
   ): void {
     const id = this.nextMessageId++;
     const trace = this.trace;
-    trace.record(
-      "send",
-      this.nowMicros,
-      from,
-      to,
-      id,
-      undefined,
-      trace.materialize ? body : undefined,
-    );
+    trace.record("send", this.nowMicros, from, to, id, undefined, body);
     const network = this.network;
     const drop = network.route(from, to, this.nowMicros);
     if (drop !== null) {

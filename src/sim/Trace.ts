@@ -45,6 +45,9 @@ const KIND_CODE: Record<TraceKind, number> = Object.fromEntries(
 ) as Record<TraceKind, number>;
 
 const TWO_POW_32 = 4294967296;
+const MAX_BODY_DEPTH = 8;
+const FLOAT = new Float64Array(1);
+const FLOAT_WORDS = new Int32Array(FLOAT.buffer);
 
 export class Trace {
   private h1 = 0x811c9dc5;
@@ -88,9 +91,9 @@ export class Trace {
     this.mix(node);
     this.mix(peer);
     this.mix(id);
-    if (detail !== undefined) {
-      for (let i = 0; i < detail.length; i++) this.mix(detail.charCodeAt(i));
-    }
+    if (detail !== undefined) this.mixString(detail);
+    // Bodies are part of the trace too: a run that sent a different value is a different run.
+    if (body !== undefined) this.mixValue(body, 0);
     if (!this.materialize) return;
     const event: TraceEvent = { tMicros, kind, node: this.nodeNames[node] ?? "world" };
     if (peer >= 0) event.peer = this.nodeNames[peer];
@@ -102,6 +105,59 @@ export class Trace {
       this.recent.push(event);
       if (this.recent.length > this.keepLast * 2)
         this.recent.splice(0, this.recent.length - this.keepLast);
+    }
+  }
+
+  private mixString(text: string): void {
+    this.mix(text.length);
+    for (let i = 0; i < text.length; i++) this.mix(text.charCodeAt(i));
+  }
+
+  /** Folds a message body in, structurally: numbers by their bits, objects key by key. */
+  private mixValue(value: unknown, depth: number): void {
+    switch (typeof value) {
+      case "number":
+        if ((value | 0) === value) {
+          this.mix(1);
+          this.mix(value);
+        } else {
+          FLOAT[0] = value;
+          this.mix(2);
+          this.mix(FLOAT_WORDS[0]!);
+          this.mix(FLOAT_WORDS[1]!);
+        }
+        return;
+      case "string":
+        this.mix(3);
+        this.mixString(value);
+        return;
+      case "boolean":
+        this.mix(value ? 4 : 5);
+        return;
+      case "undefined":
+        this.mix(6);
+        return;
+      case "bigint":
+        this.mix(7);
+        this.mixString(value.toString());
+        return;
+      case "object":
+        if (value === null) return this.mix(8);
+        if (depth >= MAX_BODY_DEPTH) return this.mix(9);
+        if (Array.isArray(value)) {
+          this.mix(10);
+          this.mix(value.length);
+          for (const item of value) this.mixValue(item, depth + 1);
+          return;
+        }
+        this.mix(11);
+        for (const key in value as Record<string, unknown>) {
+          this.mixString(key);
+          this.mixValue((value as Record<string, unknown>)[key], depth + 1);
+        }
+        return;
+      default:
+        this.mix(12);
     }
   }
 
