@@ -1,0 +1,119 @@
+// What one PBFT replica remembers between messages, and the small actions every phase shares:
+// sending in the current view, answering a client, and the view-change timer. The phases
+// (PbftNormalCase, PbftViewChange) are functions over this state, so each can be read whole.
+
+import type { TimerId } from "../../core/Clock.js";
+import type { NodeContext } from "../../sim/NodeApi.js";
+import type { Signer } from "./Keyring.js";
+import { type PbftConfig, primaryOf } from "./PbftConfig.js";
+import { PbftLog } from "./PbftLog.js";
+import type { ClientRequest, PbftMessage, PrePrepare, ViewChange } from "./PbftMessages.js";
+
+/** What a replica reports as it goes: the scenario checks agreement and validity from these. */
+export interface PbftObserver {
+  onExecute?(replica: string, seq: number, request: ClientRequest | null): void;
+  onNewView?(replica: string, view: number): void;
+}
+
+/** Protocol messages kept for retransmission when a client retries (the network may lose them). */
+export const MAX_RESENT = 64;
+/** Sequence numbers a replica accepts beyond the last one it executed. */
+export const MAX_IN_FLIGHT = 64;
+
+export interface ReplicaState {
+  readonly ctx: NodeContext;
+  readonly config: PbftConfig;
+  readonly observer: PbftObserver;
+  readonly me: string;
+  readonly signer: Signer;
+  readonly others: readonly string[];
+  readonly log: PbftLog;
+  view: number;
+  /** Between sending a view-change for `view` and entering it. */
+  changing: boolean;
+  lastExecuted: number;
+  nextSeq: number;
+  failedViews: number;
+  timer: TimerId | undefined;
+  /** What the view-change timer does when it fires (set by the replica: start the next view). */
+  onViewTimeout: () => void;
+  readonly pending: Map<string, ClientRequest>;
+  /** Digests of client requests received directly from their clients. */
+  readonly seen: Set<string>;
+  readonly assigned: Set<string>;
+  readonly lastReply: Map<string, { timestamp: number; result: number }>;
+  readonly sentInView: PbftMessage[];
+  /** Pre-prepares of a view this replica has not entered yet. */
+  readonly early: PrePrepare[];
+  readonly myPhases: Set<string>;
+  readonly viewChanges: Map<number, ViewChange[]>;
+  readonly highestViewChange: Map<string, number>;
+}
+
+export function newReplicaState(
+  ctx: NodeContext,
+  config: PbftConfig,
+  observer: PbftObserver,
+): ReplicaState {
+  const me = ctx.id;
+  return {
+    ctx,
+    config,
+    observer,
+    me,
+    signer: config.keyring.signer(me),
+    others: config.replicas.filter((r) => r !== me),
+    log: new PbftLog(config),
+    view: 0,
+    changing: false,
+    lastExecuted: 0,
+    nextSeq: 1,
+    failedViews: 0,
+    timer: undefined,
+    onViewTimeout: () => {},
+    pending: new Map(),
+    seen: new Set(),
+    assigned: new Set(),
+    lastReply: new Map(),
+    sentInView: [],
+    early: [],
+    myPhases: new Set(),
+    viewChanges: new Map(),
+    highestViewChange: new Map(),
+  };
+}
+
+export function broadcast(s: ReplicaState, body: PbftMessage): void {
+  for (const r of s.others) s.ctx.send(r, body);
+}
+
+/** Broadcasts `body` and keeps it to say again if a client retries within this view. */
+export function sendInView(s: ReplicaState, body: PbftMessage): void {
+  if (s.sentInView.length >= MAX_RESENT) s.sentInView.shift();
+  s.sentInView.push(body);
+  broadcast(s, body);
+}
+
+export function isPrimary(s: ReplicaState): boolean {
+  return primaryOf(s.config, s.view) === s.me;
+}
+
+export function reply(s: ReplicaState, r: ClientRequest, result: number): void {
+  s.ctx.send(r.client, { type: "reply", view: s.view, timestamp: r.timestamp, result });
+}
+
+/** Arms the view-change timer while a request is pending or a view change is under way. */
+export function armTimer(s: ReplicaState): void {
+  if (s.timer !== undefined || (s.pending.size === 0 && !s.changing)) return;
+  const delayMs = s.config.viewChangeBackoff.delayMs(s.failedViews, undefined, s.ctx.random);
+  s.timer = s.ctx.setTimer(delayMs, () => {
+    s.timer = undefined;
+    s.onViewTimeout();
+  });
+}
+
+export function resetTimer(s: ReplicaState): void {
+  if (s.timer !== undefined) s.ctx.clearTimer(s.timer);
+  s.timer = undefined;
+  armTimer(s);
+}
