@@ -63,3 +63,38 @@ export function requireOneOf<T extends string>(
   }
   return value as T;
 }
+
+/**
+ * Rejects keys the object does not know (a misspelt `lossProbabilty` would otherwise be ignored
+ * silently, which JavaScript and JSON users would never notice). Undefined values are allowed.
+ */
+export function requireKnownKeys(field: string, value: unknown, known: readonly string[]): void {
+  if (value === undefined || value === null || typeof value !== "object" || Array.isArray(value))
+    return;
+  for (const key of Object.keys(value)) {
+    if (known.includes(key)) continue;
+    const near = known.find(
+      (k) => k.toLowerCase() === key.toLowerCase() || editDistance(k, key) <= 2,
+    );
+    throw new ConfigError({
+      field: field === "" ? key : `${field}.${key}`,
+      value: (value as Record<string, unknown>)[key],
+      expected: "a known setting",
+      fix: near !== undefined ? `did you mean \`${near}\`?` : `known: ${known.join(", ")}`,
+    });
+  }
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous = current;
+    }
+  }
+  return row[b.length]!;
+}

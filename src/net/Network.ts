@@ -15,6 +15,8 @@ export interface LinkOptions {
   latency?: LatencySpec;
   lossProbability?: number;
   duplicateProbability?: number;
+  /** With this probability a message gets an extra delay uniform in [0, reorderWindowMs). */
+  reorderProbability?: number;
 }
 
 export interface LinkOverride extends LinkOptions {
@@ -23,8 +25,7 @@ export interface LinkOverride extends LinkOptions {
 }
 
 export interface NetworkConfig extends LinkOptions {
-  /** With this probability a message gets an extra delay uniform in [0, reorderWindowMs). */
-  reorderProbability?: number;
+  /** The window of forced reordering, for every link. */
   reorderWindowMs?: number;
   /** A switch output queue in front of every receiver (drop-tail). */
   switchQueue?: { capacityPackets: number; transmissionMicrosPerPacket: number };
@@ -36,6 +37,7 @@ export type DropReason = "partition" | "link-down" | "loss" | "queue-full";
 interface CompiledLink {
   sample: (rng: Rng) => number;
   lossProbability: number;
+  reorderProbability: number;
   duplicateProbability: number;
   rng: Rng | undefined;
 }
@@ -48,7 +50,6 @@ export class Network {
   private readonly defaultLink: CompiledLink;
   private readonly overrides = new Map<number, CompiledLink>();
   private readonly senderRngs: (Rng | undefined)[];
-  private readonly reorderProbability: number;
   private readonly reorderWindowMicros: number;
   private readonly queueConfig: NetworkConfig["switchQueue"];
   private readonly queues = new Map<number, SwitchQueue>();
@@ -69,10 +70,6 @@ export class Network {
     this.index = new Map(nodeIds.map((id, i) => [id, i]));
     this.defaultLink = compileLink(config, "network", DEFAULT_LATENCY, undefined);
     this.senderRngs = new Array<Rng | undefined>(this.n);
-    this.reorderProbability = probability(
-      config.reorderProbability ?? 0,
-      "network.reorderProbability",
-    );
     this.reorderWindowMicros =
       requireNonNegative("network.reorderWindowMs", config.reorderWindowMs ?? 0) * 1000;
     if (config.switchQueue !== undefined) {
@@ -133,7 +130,7 @@ export class Network {
       const slow =
         this.slowLinks.size > 0 ? (this.slowLinks.get(key) ?? this.slowFactor) : this.slowFactor;
       if (slow !== 1) latency = Math.round(latency * slow);
-      if (this.reorderProbability > 0 && rng.float() < this.reorderProbability) {
+      if (link.reorderProbability > 0 && rng.float() < link.reorderProbability) {
         latency += Math.floor(rng.float() * this.reorderWindowMicros);
       }
       let arrival = nowMicros + latency;
@@ -267,6 +264,10 @@ function compileLink(
       options.duplicateProbability !== undefined
         ? probability(options.duplicateProbability, `${field}.duplicateProbability`)
         : (base?.duplicateProbability ?? 0),
+    reorderProbability:
+      options.reorderProbability !== undefined
+        ? probability(options.reorderProbability, `${field}.reorderProbability`)
+        : (base?.reorderProbability ?? 0),
     rng,
   };
 }

@@ -391,7 +391,80 @@ describe("Simulation: each fault shows its effect in the trace", () => {
   });
 });
 
+describe("Simulation: forced reordering and per-node settings", () => {
+  it("shows that forced reordering delivers a sequence out of order, only on the links that have it", async () => {
+    const arrived: Record<string, number[]> = { b: [], c: [] };
+    const sink = (id: string) => () => ({
+      onMessage: (m: { body: unknown }) => void arrived[id]!.push(m.body as number),
+    });
+    const sim = new Simulation({
+      seed: 3,
+      nodes: {
+        a: (ctx) => ({
+          async onStart() {
+            for (let i = 0; i < 100; i++) {
+              ctx.send("b", i);
+              ctx.send("c", i);
+              await ctx.sleep(1);
+            }
+          },
+        }),
+        b: sink("b"),
+        c: sink("c"),
+      },
+      network: {
+        latency: { kind: "constant", ms: 5 },
+        reorderWindowMs: 30,
+        links: [{ from: "a", to: "b", reorderProbability: 0.3 }],
+      },
+    });
+    await sim.run();
+    const inversions = (xs: number[]) => xs.filter((x, i) => i > 0 && x < xs[i - 1]!).length;
+    expect(arrived.b).toHaveLength(100);
+    expect(inversions(arrived.b!)).toBeGreaterThan(5);
+    expect(arrived.c).toEqual(Array.from({ length: 100 }, (_, i) => i));
+  });
+
+  it("shows that a node's own crash policy overrides the world's: its unsynced writes survive", async () => {
+    const writer = (ctx: import("./NodeApi.js").NodeContext) => ({
+      onStart() {
+        if (ctx.incarnation === 0) for (let i = 0; i < 5; i++) ctx.storage.set(`k${i}`, i);
+      },
+    });
+    const sim = new Simulation({
+      seed: 1,
+      nodes: [
+        { id: "plain", factory: writer },
+        { id: "cached", factory: writer, storage: { crashPolicy: "keep-all" } },
+      ],
+      storage: { crashPolicy: "lose-all" },
+      faults: [
+        { atMs: 1, kind: "crash", node: "plain", recoverAfterMs: 1 },
+        { atMs: 1, kind: "crash", node: "cached", recoverAfterMs: 1 },
+      ],
+    });
+    await sim.run();
+    expect(sim.storageOf("plain").keys()).toEqual([]);
+    expect(sim.storageOf("cached").keys()).toHaveLength(5);
+  });
+});
+
 describe("Simulation: invalid configuration fails at build time", () => {
+  it("rejects an unknown or misspelt setting and suggests the right one", () => {
+    const nodes = { a: echo };
+    const bad = (config: object) => () => new Simulation({ seed: 1, nodes, ...config });
+    expect(bad({ network: { lossProbabilty: 0.5 } })).toThrow(
+      /network\.lossProbabilty.*did you mean `lossProbability`/,
+    );
+    expect(bad({ clocks: { ntp: { intervalMs: 1000, errorMs: 35, stepThreshold: 128 } } })).toThrow(
+      /clocks\.ntp\.stepThreshold.*did you mean `stepThresholdMs`/,
+    );
+    expect(bad({ limit: { maxEvents: 10 } })).toThrow(/`limit`.*did you mean `limits`/);
+    expect(bad({ nodes: [{ id: "a", factory: echo, clock: { drift: 5 } }] })).toThrow(
+      /nodes\[0\]\.clock\.drift/,
+    );
+  });
+
   const nodes = { a: echo, b: echo };
   it("names the field, the value and the fix", () => {
     expect(

@@ -16,6 +16,7 @@ import { describeFault, validateFaultSchedule, type FaultAction } from "../fault
 import { EventQueue } from "./EventQueue.js";
 import { applyNetworkFault } from "./applyNetworkFault.js";
 import { buildHosts, validateNtp } from "./buildHosts.js";
+import { checkConfigKeys } from "./checkConfigKeys.js";
 import type { Host } from "./Host.js";
 import { makeNodeContext } from "./makeNodeContext.js";
 import { normaliseNodes } from "./normaliseNodes.js";
@@ -80,6 +81,7 @@ export class Simulation implements ContinuationCounter {
   private started = false;
 
   constructor(config: SimulationConfig) {
+    checkConfigKeys(config);
     this.seed = config.seed instanceof Seed ? config.seed : Seed.parse(config.seed);
     this.rng = new Rng(this.seed);
     const specs = normaliseNodes(config.nodes);
@@ -698,7 +700,8 @@ export class Simulation implements ContinuationCounter {
     host.requests.clear();
     host.timers.clear();
     host.handlers = {};
-    const lost = host.storage.crash(host.rng.derive(`crash/${host.incarnation}`), this.crashPolicy);
+    const policy = host.spec.storage?.crashPolicy ?? this.crashPolicy;
+    const lost = host.storage.crash(host.rng.derive(`crash/${host.incarnation}`), policy);
     this.trace.record(
       "crash",
       this.nowMicros,
@@ -719,11 +722,12 @@ export class Simulation implements ContinuationCounter {
   private ntpSync(host: Host): void {
     const ntp = this.ntp!;
     const rng = (host.ntpRng ??= host.rng.derive("ntp"));
-    const errorMicros = Math.round(rng.uniform(-ntp.errorMs, ntp.errorMs) * 1000);
+    const errorMs = host.spec.clock?.ntpErrorMs ?? ntp.errorMs;
+    const errorMicros = Math.round(rng.uniform(-errorMs, errorMs) * 1000);
     const result = host.clock.ntpSync(this.nowMicros, errorMicros, {
       stepThresholdMs: ntp.stepThresholdMs,
       slewRatePpm: ntp.slewRatePpm,
-      uncertaintyMs: ntp.errorMs,
+      uncertaintyMs: errorMs,
     });
     this.trace.record(
       "clock",

@@ -14,6 +14,8 @@ export interface NodeClockOptions {
   driftPpm?: number;
   /** Offset of this node's wall clock from true time at the start, in ms. */
   initialOffsetMs?: number;
+  /** This node's NTP measurement error bound, overriding `clocks.ntp.errorMs` (e.g. one far node). */
+  ntpErrorMs?: number;
 }
 
 export interface NodeSpec {
@@ -22,6 +24,8 @@ export interface NodeSpec {
   clock?: NodeClockOptions;
   /** Makes this node Byzantine from the start: a named adversary or a user function. */
   byzantine?: ByzantineBehaviorName | ByzantineBehavior;
+  /** This node's disk: overrides `storage.crashPolicy` (e.g. one node without a battery-backed cache). */
+  storage?: { crashPolicy?: CrashPolicy };
   /** Protocol-aware rewrite used by the "equivocate" and "lie" adversaries. */
   mutate?: (body: unknown, to: string, rng: import("../core/Rng.js").Rng) => unknown;
 }

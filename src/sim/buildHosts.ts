@@ -6,7 +6,7 @@ import type { Rng } from "../core/Rng.js";
 import { requireNonNegative, requirePositive } from "../core/validate.js";
 import { PhysicalClock } from "../clock/PhysicalClock.js";
 import { byzantineBehavior } from "../faults/Byzantine.js";
-import { StableStorage } from "../storage/StableStorage.js";
+import { StableStorage, validateCrashPolicy } from "../storage/StableStorage.js";
 import { Host } from "./Host.js";
 import type { ClocksConfig, NodeSpec, NtpOptions } from "./SimulationConfig.js";
 
@@ -36,6 +36,12 @@ export function buildHosts(specs: readonly NodeSpec[], clocks: ClocksConfig, rng
       },
       `nodes[${i}].clock`,
     );
+    if (spec.clock?.ntpErrorMs !== undefined) {
+      requireNonNegative(`nodes[${i}].clock.ntpErrorMs`, spec.clock.ntpErrorMs);
+    }
+    if (spec.storage?.crashPolicy !== undefined) {
+      validateCrashPolicy(spec.storage.crashPolicy, `nodes[${i}].storage.crashPolicy`);
+    }
     const host = new Host(i, spec, clock, new StableStorage(), rng.derive(`node/${spec.id}`));
     if (spec.byzantine !== undefined) {
       host.byzantine =
