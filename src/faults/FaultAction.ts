@@ -76,22 +76,41 @@ export function validateFaultSchedule(actions: unknown, nodeIds: readonly string
       fix: 'write e.g. [{"atMs": 100, "kind": "crash", "node": "n1"}]',
     });
   }
-  const known = new Set(nodeIds);
-  const node = (field: string, id: unknown): string => {
-    if (typeof id !== "string" || !known.has(id)) {
+  const refs = new NodeRefs(nodeIds);
+  const out = actions.map((raw: unknown, i: number) =>
+    validateFaultAction(raw, `faults[${i}]`, refs),
+  );
+  return out
+    .map((action, i) => ({ action, i }))
+    .sort((x, y) => x.action.atMs - y.action.atMs || x.i - y.i)
+    .map((x) => x.action);
+}
+
+/** Checks node-id fields against the world's nodes; errors list a few valid ids as the fix. */
+class NodeRefs {
+  private readonly known: Set<string>;
+
+  constructor(private readonly nodeIds: readonly string[]) {
+    this.known = new Set(nodeIds);
+  }
+
+  node(field: string, id: unknown): string {
+    if (typeof id !== "string" || !this.known.has(id)) {
+      const ids = this.nodeIds;
       throw new ConfigError({
         field,
         value: id,
         expected: "the id of a node in this world",
-        fix: `use one of ${nodeIds
+        fix: `use one of ${ids
           .slice(0, 8)
           .map((x) => JSON.stringify(x))
-          .join(", ")}${nodeIds.length > 8 ? ", …" : ""}`,
+          .join(", ")}${ids.length > 8 ? ", …" : ""}`,
       });
     }
     return id;
-  };
-  const list = (field: string, ids: unknown): string[] => {
+  }
+
+  list(field: string, ids: unknown): string[] {
     if (!Array.isArray(ids)) {
       throw new ConfigError({
         field,
@@ -100,105 +119,130 @@ export function validateFaultSchedule(actions: unknown, nodeIds: readonly string
         fix: 'write e.g. ["n1", "n2"]',
       });
     }
-    return ids.map((id, i) => node(`${field}[${i}]`, id));
-  };
-  const out = actions.map((raw: unknown, i: number): FaultAction => {
-    const f = `faults[${i}]`;
-    if (typeof raw !== "object" || raw === null) {
-      throw new ConfigError({
-        field: f,
-        value: raw,
-        expected: "an object",
-        fix: "each fault is an object with atMs and kind",
-      });
+    return ids.map((id, i) => this.node(`${field}[${i}]`, id));
+  }
+}
+
+type NetworkFaultKind = Extract<
+  FaultKind,
+  "partition" | "partition-majority" | "cut" | "link-down" | "link-up" | "isolate" | "ring" | "heal"
+>;
+type LinkQualityFaultKind = Extract<FaultKind, "slow" | "loss" | "duplicate">;
+type NodeFaultKind = Exclude<FaultKind, NetworkFaultKind | LinkQualityFaultKind>;
+
+/** Checks one action (`f` names it in errors): an object with atMs, kind and that kind's fields. */
+function validateFaultAction(raw: unknown, f: string, refs: NodeRefs): FaultAction {
+  if (typeof raw !== "object" || raw === null) {
+    throw new ConfigError({
+      field: f,
+      value: raw,
+      expected: "an object",
+      fix: "each fault is an object with atMs and kind",
+    });
+  }
+  const a = raw as Record<string, unknown>;
+  const atMs = requireNonNegative(`${f}.atMs`, a.atMs);
+  const kind = requireOneOf(`${f}.kind`, a.kind, FAULT_KINDS);
+  switch (kind) {
+    case "partition":
+    case "partition-majority":
+    case "cut":
+    case "link-down":
+    case "link-up":
+    case "isolate":
+    case "ring":
+    case "heal":
+      return networkFault(a, f, atMs, kind, refs);
+    case "slow":
+    case "loss":
+    case "duplicate":
+      return linkQualityFault(a, f, atMs, kind, refs);
+    default:
+      return nodeFault(a, f, atMs, kind, refs);
+  }
+}
+
+/** Faults that change who can reach whom. */
+function networkFault(
+  a: Record<string, unknown>,
+  f: string,
+  atMs: number,
+  kind: NetworkFaultKind,
+  refs: NodeRefs,
+): FaultAction {
+  switch (kind) {
+    case "partition": {
+      if (!Array.isArray(a.groups)) {
+        throw new ConfigError({
+          field: `${f}.groups`,
+          value: a.groups,
+          expected: "an array of node-id arrays",
+          fix: 'write e.g. [["n1"], ["n2", "n3"]]',
+        });
+      }
+      return { atMs, kind, groups: a.groups.map((g, gi) => refs.list(`${f}.groups[${gi}]`, g)) };
     }
-    const a = raw as Record<string, unknown>;
-    const atMs = requireNonNegative(`${f}.atMs`, a.atMs);
-    const kind = requireOneOf(`${f}.kind`, a.kind, FAULT_KINDS);
-    switch (kind) {
-      case "partition": {
-        if (!Array.isArray(a.groups)) {
-          throw new ConfigError({
-            field: `${f}.groups`,
-            value: a.groups,
-            expected: "an array of node-id arrays",
-            fix: 'write e.g. [["n1"], ["n2", "n3"]]',
-          });
-        }
-        return { atMs, kind, groups: a.groups.map((g, gi) => list(`${f}.groups[${gi}]`, g)) };
-      }
-      case "partition-majority":
-        return { atMs, kind, minority: list(`${f}.minority`, a.minority) };
-      case "cut":
-      case "link-down":
-      case "link-up":
-        return { atMs, kind, from: node(`${f}.from`, a.from), to: node(`${f}.to`, a.to) };
-      case "isolate":
-      case "recover":
-        return { atMs, kind, node: node(`${f}.node`, a.node) };
-      case "ring":
-        return { atMs, kind, order: list(`${f}.order`, a.order) };
-      case "heal":
-        return { atMs, kind };
-      case "slow": {
-        const action: FaultAction = {
-          atMs,
-          kind,
-          factor: requirePositive(`${f}.factor`, a.factor),
-        };
-        if (a.from !== undefined || a.to !== undefined) {
-          action.from = node(`${f}.from`, a.from);
-          action.to = node(`${f}.to`, a.to);
-        }
-        return action;
-      }
-      case "loss":
-      case "duplicate":
-        return {
-          atMs,
-          kind,
-          probability: probability(a.probability as number, `${f}.probability`),
-        };
-      case "pause":
-        return {
-          atMs,
-          kind,
-          node: node(`${f}.node`, a.node),
-          durationMs: requirePositive(`${f}.durationMs`, a.durationMs),
-        };
-      case "crash": {
-        const action: FaultAction = { atMs, kind, node: node(`${f}.node`, a.node) };
-        if (a.recoverAfterMs !== undefined)
-          action.recoverAfterMs = requireNonNegative(`${f}.recoverAfterMs`, a.recoverAfterMs);
-        return action;
-      }
-      case "clock-jump":
-        return {
-          atMs,
-          kind,
-          node: node(`${f}.node`, a.node),
-          deltaMs: requireNumber(`${f}.deltaMs`, a.deltaMs),
-        };
-      case "clock-drift":
-        return {
-          atMs,
-          kind,
-          node: node(`${f}.node`, a.node),
-          driftPpm: requireNumber(`${f}.driftPpm`, a.driftPpm),
-        };
-      case "byzantine":
-        return {
-          atMs,
-          kind,
-          node: node(`${f}.node`, a.node),
-          behavior: requireOneOf(`${f}.behavior`, a.behavior, BYZANTINE),
-        };
+    case "partition-majority":
+      return { atMs, kind, minority: refs.list(`${f}.minority`, a.minority) };
+    case "cut":
+    case "link-down":
+    case "link-up":
+      return { atMs, kind, from: refs.node(`${f}.from`, a.from), to: refs.node(`${f}.to`, a.to) };
+    case "isolate":
+      return { atMs, kind, node: refs.node(`${f}.node`, a.node) };
+    case "ring":
+      return { atMs, kind, order: refs.list(`${f}.order`, a.order) };
+    case "heal":
+      return { atMs, kind };
+  }
+}
+
+/** Faults that make links slower or less reliable. */
+function linkQualityFault(
+  a: Record<string, unknown>,
+  f: string,
+  atMs: number,
+  kind: LinkQualityFaultKind,
+  refs: NodeRefs,
+): FaultAction {
+  if (kind !== "slow") {
+    return { atMs, kind, probability: probability(a.probability as number, `${f}.probability`) };
+  }
+  const action: FaultAction = { atMs, kind, factor: requirePositive(`${f}.factor`, a.factor) };
+  if (a.from !== undefined || a.to !== undefined) {
+    action.from = refs.node(`${f}.from`, a.from);
+    action.to = refs.node(`${f}.to`, a.to);
+  }
+  return action;
+}
+
+/** Faults of one node: its process, its clock or its honesty. */
+function nodeFault(
+  a: Record<string, unknown>,
+  f: string,
+  atMs: number,
+  kind: NodeFaultKind,
+  refs: NodeRefs,
+): FaultAction {
+  const node = refs.node(`${f}.node`, a.node);
+  switch (kind) {
+    case "recover":
+      return { atMs, kind, node };
+    case "pause":
+      return { atMs, kind, node, durationMs: requirePositive(`${f}.durationMs`, a.durationMs) };
+    case "crash": {
+      const action: FaultAction = { atMs, kind, node };
+      if (a.recoverAfterMs !== undefined)
+        action.recoverAfterMs = requireNonNegative(`${f}.recoverAfterMs`, a.recoverAfterMs);
+      return action;
     }
-  });
-  return out
-    .map((action, i) => ({ action, i }))
-    .sort((x, y) => x.action.atMs - y.action.atMs || x.i - y.i)
-    .map((x) => x.action);
+    case "clock-jump":
+      return { atMs, kind, node, deltaMs: requireNumber(`${f}.deltaMs`, a.deltaMs) };
+    case "clock-drift":
+      return { atMs, kind, node, driftPpm: requireNumber(`${f}.driftPpm`, a.driftPpm) };
+    case "byzantine":
+      return { atMs, kind, node, behavior: requireOneOf(`${f}.behavior`, a.behavior, BYZANTINE) };
+  }
 }
 
 /** A one-line human description of an action, for traces and tables. */
