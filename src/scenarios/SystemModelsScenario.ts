@@ -31,8 +31,8 @@
 import { Rng } from "../core/Rng.js";
 import type { FaultAction } from "../faults/FaultAction.js";
 import { checkByzantineAgreement } from "../check/checkByzantineAgreement.js";
-import type { NodeContext, NodeFactory } from "../sim/NodeApi.js";
 import { Simulation } from "../sim/Simulation.js";
+import { type PaxosWorld, paxosNode } from "./PaxosNode.js";
 import { figureValue, type VariantSummary } from "./SweepSummary.js";
 import { combineHashes, type RunSeedOptions, type Scenario, type SeedOutcome } from "./Scenario.js";
 
@@ -42,156 +42,11 @@ export type TimingModel = (typeof TIMING_MODELS)[number];
 export type CrashModel = (typeof CRASH_MODELS)[number];
 
 const NODES = ["n1", "n2", "n3"] as const;
-const MAJORITY = 2;
-const PHASE_TIMEOUT_MS = 30;
-const BACKOFF_MS_MAX = 40;
 const SYNC_DEADLINE_MS = 1_000;
 const AFTER_GST_DEADLINE_MS = 1_000;
 const ASYNC_RUN_MS = 4_000;
-/** How often the OS writes unsynced data back in the unsafe variant. */
-const WRITEBACK_MS = 100;
 /** Crashes fall in a window this long, starting when the protocol is likely to decide. */
 const CRASH_WINDOW_MS = 150;
-
-type PaxosMessage =
-  | { type: "prepare"; ballot: number }
-  | { type: "promise"; ballot: number; accepted?: { ballot: number; value: string } }
-  | { type: "accept"; ballot: number; value: string }
-  | { type: "accepted"; ballot: number }
-  | { type: "nack"; promised: number }
-  | { type: "decided"; value: string };
-
-interface Decision {
-  node: string;
-  incarnation: number;
-  value: string;
-  atMicros: number;
-}
-
-interface World {
-  decisions: Decision[];
-  now: () => number;
-}
-
-/** One Paxos node. With `durable`, every state change is synced before any message depends on it. */
-function paxosNode(world: World, durable: boolean): NodeFactory {
-  return (ctx: NodeContext) => {
-    const index = NODES.indexOf(ctx.id as (typeof NODES)[number]);
-    const disk = ctx.storage;
-    const persist = (key: string, value: unknown) => {
-      disk.set(key, value);
-      if (durable) disk.sync();
-    };
-    // Acceptor and learner state, as recovered from disk.
-    let promised = disk.get<number>("promised") ?? 0;
-    let accepted = disk.get<{ ballot: number; value: string }>("accepted");
-    let decided = disk.get<string>("decided");
-    // Proposer state: volatile except the round counter, which must never repeat a ballot.
-    let round = disk.get<number>("round") ?? 0;
-    let ballot = 0;
-    let phase: 0 | 1 | 2 = 0;
-    let proposal = "";
-    let promises = new Map<string, PaxosMessage & { type: "promise" }>();
-    let accepts = new Set<string>();
-
-    const broadcast = (body: PaxosMessage) => {
-      for (const to of NODES) ctx.send(to, body);
-    };
-    const decide = (value: string) => {
-      if (decided !== undefined) return;
-      decided = value;
-      persist("decided", value);
-      world.decisions.push({
-        node: ctx.id,
-        incarnation: ctx.incarnation,
-        value,
-        atMicros: world.now(),
-      });
-      phase = 0;
-    };
-    const propose = () => {
-      if (decided !== undefined) return;
-      round = Math.max(round, Math.floor(promised / NODES.length)) + 1;
-      persist("round", round);
-      ballot = round * NODES.length + index;
-      phase = 1;
-      promises = new Map();
-      accepts = new Set();
-      broadcast({ type: "prepare", ballot });
-      // No decision by the timeout (plus a random backoff, so duelling proposers drift apart):
-      // start over with a higher ballot.
-      const mine = ballot;
-      ctx.setTimer(PHASE_TIMEOUT_MS + ctx.random.uniform(0, BACKOFF_MS_MAX), () => {
-        if (decided === undefined && ballot === mine) propose();
-      });
-    };
-
-    const onAcceptor = (from: string, m: PaxosMessage) => {
-      if (decided !== undefined && (m.type === "prepare" || m.type === "accept")) {
-        ctx.send(from, { type: "decided", value: decided } satisfies PaxosMessage);
-        return;
-      }
-      if (m.type === "prepare") {
-        if (m.ballot > promised) {
-          promised = m.ballot;
-          persist("promised", promised);
-          ctx.send(from, { type: "promise", ballot: m.ballot, ...(accepted ? { accepted } : {}) });
-        } else ctx.send(from, { type: "nack", promised } satisfies PaxosMessage);
-      } else if (m.type === "accept") {
-        if (m.ballot >= promised) {
-          promised = m.ballot;
-          accepted = { ballot: m.ballot, value: m.value };
-          disk.set("promised", promised);
-          persist("accepted", accepted);
-          ctx.send(from, { type: "accepted", ballot: m.ballot } satisfies PaxosMessage);
-        } else ctx.send(from, { type: "nack", promised } satisfies PaxosMessage);
-      }
-    };
-
-    const onProposer = (from: string, m: PaxosMessage) => {
-      if (m.type === "promise" && phase === 1 && m.ballot === ballot) {
-        promises.set(from, m);
-        if (promises.size < MAJORITY) return;
-        // Choose the value accepted under the highest ballot, else our own.
-        let best: { ballot: number; value: string } | undefined;
-        for (const p of promises.values()) {
-          if (p.accepted && (best === undefined || p.accepted.ballot > best.ballot))
-            best = p.accepted;
-        }
-        proposal = best?.value ?? `v-${ctx.id}`;
-        phase = 2;
-        broadcast({ type: "accept", ballot, value: proposal });
-      } else if (m.type === "accepted" && phase === 2 && m.ballot === ballot) {
-        accepts.add(from);
-        if (accepts.size < MAJORITY) return;
-        decide(proposal);
-        broadcast({ type: "decided", value: proposal });
-      } else if (m.type === "nack") {
-        round = Math.max(round, Math.floor(m.promised / NODES.length));
-      } else if (m.type === "decided") {
-        decide(m.value);
-      }
-    };
-
-    // Without syncs of its own, the node's writes still reach the disk eventually: the operating
-    // system writes dirty pages back every so often. Only the window before that is at risk.
-    const writeback = () => {
-      disk.sync();
-      ctx.setTimer(WRITEBACK_MS, writeback);
-    };
-    return {
-      onStart() {
-        if (!durable) ctx.setTimer(WRITEBACK_MS, writeback);
-        if (decided === undefined) ctx.setTimer(ctx.random.uniform(0, 20), propose);
-      },
-      onMessage(message) {
-        const m = message.body as PaxosMessage;
-        onAcceptor(message.from, m);
-        onProposer(message.from, m);
-      },
-    };
-  };
-}
 
 /** The network chaos of the non-synchronous models, from the start until `untilMs` (GST), then calm. */
 function chaos(rng: Rng, untilMs: number): FaultAction[] {
@@ -273,11 +128,11 @@ export async function runModelWorld(
       timing === "asynchronous" ? rng.uniform(0, ASYNC_RUN_MS - CRASH_WINDOW_MS) : gstMs,
     ),
   ];
-  const world: World = { decisions: [], now: () => 0 };
+  const world: PaxosWorld = { decisions: [], now: () => 0 };
   const label = `${timing}/${crash}`;
   const sim = new Simulation({
     seed: options.seed,
-    nodes: Object.fromEntries(NODES.map((id) => [id, paxosNode(world, durable)])),
+    nodes: Object.fromEntries(NODES.map((id) => [id, paxosNode(world, NODES, durable)])),
     network: { latency: { kind: "uniform", minMs: 1, maxMs: 5 } },
     faults,
     ...(options.trace?.(label) ? { trace: options.trace(label)! } : {}),
