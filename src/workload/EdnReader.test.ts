@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { EdnKeyword, EdnSet, ednToValue, readEdn, readEdnAll, type EdnMap } from "./EdnReader.js";
+import {
+  EdnKeyword,
+  EdnSet,
+  ednToValue,
+  readEdn,
+  readEdnAll,
+  readEdnPrefix,
+  type EdnMap,
+} from "./EdnReader.js";
 import { HistoryParseError } from "./HistoryParseError.js";
 
 describe("EdnReader", () => {
@@ -42,5 +50,18 @@ describe("EdnReader", () => {
       expect(() => readEdn(text, 4)).toThrow(HistoryParseError);
       expect(() => readEdn(text, 4)).toThrow(message);
     }
+  });
+
+  it("shows that readEdnPrefix reads one value and returns the free text after it", () => {
+    expect(readEdnPrefix("[0 3]\t:value-mismatch")).toEqual({
+      value: [0, 3],
+      rest: ":value-mismatch",
+    });
+    expect(readEdnPrefix("nil\tindeterminate: Read timed out")).toEqual({
+      value: null,
+      rest: "indeterminate: Read timed out",
+    });
+    expect(readEdnPrefix("4")).toEqual({ value: 4, rest: "" });
+    expect(() => readEdnPrefix("[0 3\t:x", 9)).toThrow(/^line 9: expected ']' to close/);
   });
 });

@@ -44,6 +44,18 @@ export function readEdn(text: string, line = 1): EdnValue {
   return value;
 }
 
+/**
+ * Reads one EDN value from the start of `text` and returns it with the text after it (leading
+ * whitespace removed), for lines where a value is followed by free text, such as Jepsen's error
+ * column.
+ */
+export function readEdnPrefix(text: string, line = 1): { value: EdnValue; rest: string } {
+  const reader = new Reader(text, line);
+  const value = reader.value();
+  reader.skipSpace();
+  return { value, rest: reader.remaining() };
+}
+
 /** Reads every top-level EDN value in `text` (e.g. several values on one line). */
 export function readEdnAll(text: string, line = 1): EdnValue[] {
   const reader = new Reader(text, line);
@@ -75,6 +87,10 @@ class Reader {
     private readonly text: string,
     private readonly line: number,
   ) {}
+
+  remaining(): string {
+    return this.text.slice(this.pos);
+  }
 
   atEnd(): boolean {
     return this.pos >= this.text.length;

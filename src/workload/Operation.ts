@@ -32,7 +32,7 @@ export interface Operation {
    * history ended first); checkers treat an `info` operation as open to the end regardless.
    */
   readonly completeMicros: number | undefined;
-  /** Why a `fail` or `info` operation ended so, when the client knows. */
+  /** Why a `fail` or `info` operation ended so (or why a Jepsen `cas` failed), if known. */
   readonly error?: string;
   /** The line of the invocation in the file it was read from, for error messages. */
   readonly line?: number;

@@ -86,5 +86,40 @@ describe("murphy check", () => {
     expect(detectFormat('\n{"type":"invoke"}')).toBe("murphy");
     expect(detectFormat("{:process 0}")).toBe("jepsen-edn");
     expect(detectFormat("INFO  jepsen.util - 0\t:invoke\t:read\tnil")).toBe("jepsen-log");
+    expect(
+      detectFormat(
+        "2017-03-07 16:05:06,135{GMT}\tINFO\t[jepsen worker 0] jepsen.util: 0\t:invoke\t:read\tnil",
+      ),
+    ).toBe("jepsen-log");
+    expect(detectFormat("1\t:info\t:read\tnil\t:timed-out")).toBe("jepsen-log");
+    expect(detectFormat("; history of run 7\n{:process 0, :type :invoke}")).toBe("jepsen-edn");
+  });
+
+  it("shows that jepsen.log excerpts with error columns and nemesis lines check without --format", () => {
+    expect(checkCommand(corpus("etcd-ok.jepsen-log.txt"), { ...defaults, model: "register" })).toBe(
+      0,
+    );
+    out.length = 0;
+    expect(
+      checkCommand(corpus("etcd-failed-write-read.jepsen-log.txt"), {
+        ...defaults,
+        model: "register",
+        json: true,
+      }),
+    ).toBe(1);
+    expect(JSON.parse(out.join(""))).toMatchObject({
+      format: "jepsen-log",
+      verdict: "illegal",
+    });
+    expect(err).toEqual([]);
+  });
+
+  it("shows that a malformed operation line in a jepsen.log exits 2 naming the line", () => {
+    const dir = mkdtempSync(join(tmpdir(), "murphy-check-"));
+    const file = join(dir, "jepsen.log");
+    const prefix = "2017-03-07 16:05:06,135{GMT}\tINFO\t[jepsen worker 0] jepsen.util: ";
+    writeFileSync(file, `${prefix}0\t:invoke\t:read\tnil\n${prefix}0\t:okay\t:read\t3\n`);
+    expect(checkCommand(file, { ...defaults, model: "register" })).toBe(2);
+    expect(err.join("")).toMatch(/jepsen\.log \(jepsen-log\): line 2: expected a type of :invoke/);
   });
 });

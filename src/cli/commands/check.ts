@@ -119,13 +119,18 @@ function readText(file: string): string {
   }
 }
 
-/** murphy JSONL lines start with `{"`, Jepsen EDN maps with `{:` or a tag; anything else is a log. */
+/**
+ * From the first line that is neither blank nor an EDN `;` comment: murphy JSONL starts with `{"`,
+ * Jepsen EDN with `{:` or a tag; anything else is a Jepsen log, bare (`0\t:invoke\t:read\tnil`) or
+ * behind a log4j prefix (`INFO  jepsen.util - ...`, or jepsen.log's timestamped
+ * `2017-03-07 16:05:06,135{GMT}\tINFO\t[jepsen worker 0] jepsen.util: ...`).
+ */
 export function detectFormat(text: string): Exclude<Format, "auto"> {
   const first =
     text
       .split("\n")
-      .find((line) => line.trim() !== "")
-      ?.trim() ?? "";
+      .map((line) => line.trim())
+      .find((line) => line !== "" && !line.startsWith(";")) ?? "";
   if (first.startsWith('{"')) return "murphy";
   if (first.startsWith("{:") || first.startsWith("#")) return "jepsen-edn";
   return "jepsen-log";
