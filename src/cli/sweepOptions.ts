@@ -3,7 +3,6 @@
 
 import { ConfigError } from "../core/errors.js";
 import { Seed } from "../core/Rng.js";
-import { requireInteger } from "../core/validate.js";
 import { defaultWorkers } from "../scenarios/parallelSweep.js";
 import { requireVariant, seedRange } from "../scenarios/runSweep.js";
 import type { Scenario } from "../scenarios/Scenario.js";
@@ -30,13 +29,7 @@ export function resolveSeeds(
   }
   if (options.seed !== undefined) return [Seed.parse(options.seed)];
   return seedRange(
-    options.seeds !== undefined
-      ? requireInteger(
-          "--seeds",
-          /^\s*\d+\s*$/.test(options.seeds) ? Number(options.seeds) : options.seeds,
-          1,
-        )
-      : scenario.tourSeeds,
+    options.seeds !== undefined ? parseSeedCount(options.seeds) : scenario.tourSeeds,
   );
 }
 
@@ -60,4 +53,17 @@ export function describeSeeds(seeds: readonly Seed[]): string {
   if (seeds.length === 1) return seeds[0]!.toString();
   if (seeds.length === 0) return "none";
   return `${seeds.length} (${seeds[0]!.toString()} … ${seeds[seeds.length - 1]!.toString()})`;
+}
+
+/** `--seeds N`: a whole number of seeds, at least 1. */
+function parseSeedCount(text: string): number {
+  if (!/^\s*\d+\s*$/.test(text) || Number(text) < 1) {
+    throw new ConfigError({
+      field: "--seeds",
+      value: text,
+      expected: "a whole number >= 1",
+      fix: "pass e.g. --seeds 1000",
+    });
+  }
+  return Number(text);
 }

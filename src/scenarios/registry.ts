@@ -33,13 +33,13 @@ export const SCENARIOS: readonly Scenario[] = [
   systemModels,
 ];
 
-export function findScenario(name: string): Scenario {
+export function findScenario(name: string | undefined): Scenario {
   const scenario = SCENARIOS.find((s) => s.name === name);
   if (scenario === undefined) {
     throw new ConfigError({
       field: "scenario",
       value: name,
-      expected: "the name of a scenario",
+      expected: name === undefined ? "given" : "the name of a scenario",
       fix: `run \`murphy list\`; known: ${SCENARIOS.map((s) => s.name).join(", ")}`,
     });
   }

@@ -12,14 +12,14 @@ export function registerReplayCommand(program: Command): void {
   program
     .command("replay")
     .description("rerun one seed and write its trace (JSON lines)")
-    .argument("<scenario>", "scenario name (see `murphy list`)")
+    .argument("[scenario]", "scenario name (see `murphy list`)")
     .requiredOption("--seed <seed>", "the seed to replay (decimal or 0x hex)")
     .requiredOption("--trace <file>", "where to write the trace (FILE.unsafe/FILE.safe for both)")
     .option("--variant <name>", "unsafe, safe or both", "both")
     .option("--json", "print the outcome as JSON")
     .action(
       async (
-        name: string,
+        name: string | undefined,
         options: { seed: string; trace: string; variant: string; json?: boolean },
       ) => {
         const scenario = findScenario(name);

@@ -45,7 +45,7 @@ export function registerRunCommand(program: Command): void {
   program
     .command("run")
     .description("run a scenario over one seed or a sweep of seeds")
-    .argument("<scenario>", "scenario name (see `murphy list`)")
+    .argument("[scenario]", "scenario name (see `murphy list`)")
     .option("--variant <name>", "unsafe, safe or both", "both")
     .option("--seed <seed>", "run exactly this seed (decimal or 0x hex)")
     .option("--seeds <n>", "run seeds 0 … n-1 (default: the scenario's tour count)")
@@ -55,12 +55,12 @@ export function registerRunCommand(program: Command): void {
     .option("--trace <file>", "with --seed: write the run's trace as JSON lines")
     .option("--out <dir>", "write the summary (or the shard file) as JSON into this directory")
     .option("--check-determinism", "run every seed twice and compare trace hashes")
-    .action(async (name: string, options: RunOptions) => {
+    .action(async (name: string | undefined, options: RunOptions) => {
       process.exitCode = await runCommand(name, options);
     });
 }
 
-export async function runCommand(name: string, options: RunOptions): Promise<number> {
+export async function runCommand(name: string | undefined, options: RunOptions): Promise<number> {
   const scenario = findScenario(name);
   const variants = resolveVariants(scenario, options.variant);
   const seeds = resolveSeeds(scenario, options);
