@@ -25,6 +25,7 @@ import { Simulation } from "../sim/Simulation.js";
 import type { NodeSpec } from "../sim/SimulationConfig.js";
 import {
   Keyring,
+  type PbftConfig,
   type PbftMessage,
   type Signer,
   pbftClient,
@@ -190,7 +191,61 @@ function traitorBehavior(
   };
 }
 
+/** One PBFT world: who the traitor is, how it lies, and whom it tells its other story. */
+interface PbftCast {
+  replicas: string[];
+  keyring: Keyring;
+  config: PbftConfig;
+  traitorIsPrimary: boolean;
+  traitor: string;
+  mode: Mode;
+  correct: string[];
+  faction: Set<string>;
+}
+
+/** What replicas and clients report during a PBFT run. */
+interface PbftObservations {
+  /** Per replica, the op it executed at each sequence number ("null" for a null request). */
+  executed: Map<string, Map<number, string>>;
+  views: Map<string, number>;
+  issued: Set<string>;
+  issuedAtMs: Map<string, number>;
+  accepted: { op: string; result: number; latencyMs: number }[];
+}
+
 async function runPbft(options: RunSeedOptions, n: 3 | 4) {
+  const cast = pbftCast(options, n);
+  const seen: PbftObservations = {
+    executed: new Map(cast.replicas.map((r) => [r, new Map()])),
+    views: new Map(),
+    issued: new Set(),
+    issuedAtMs: new Map(),
+    accepted: [],
+  };
+  const label = `pbft-n${n}`;
+  const sim = new Simulation({
+    seed: options.seed,
+    nodes: pbftNodeSpecs(cast, seen),
+    network: NETWORK,
+    ...(options.trace?.(label) ? { trace: options.trace(label)! } : {}),
+  });
+  const result = await sim.run({ untilMs: RUN_MS });
+  const { correct } = cast;
+  const accepted = seen.accepted;
+  const latencyMs = accepted.reduce((s, a) => s + a.latencyMs, 0) / Math.max(1, accepted.length);
+  return {
+    verdicts: pbftVerdicts(cast, seen),
+    result,
+    messages: sim.trace.count("deliver"),
+    traitorIsPrimary: cast.traitorIsPrimary,
+    views: Math.max(0, ...correct.map((r) => seen.views.get(r) ?? 0)),
+    latencyMs: accepted.length > 0 ? latencyMs : NaN,
+    accepted: accepted.length / (CLIENTS.length * OPS_PER_CLIENT),
+  };
+}
+
+/** Draws the world from the seed (the order of draws is part of every seed's meaning). */
+function pbftCast(options: RunSeedOptions, n: 3 | 4): PbftCast {
   const rng = Rng.fromSeed(options.seed).derive(`pbft-${n}`);
   const replicas = Array.from({ length: n }, (_, i) => `r${i}`);
   const keyring = new Keyring([...replicas, ...CLIENTS], rng.derive("keys"));
@@ -207,19 +262,19 @@ async function runPbft(options: RunSeedOptions, n: 3 | 4) {
   // A non-empty proper subset of the correct replicas hears the traitor's other story.
   const cut = 1 + rng.int(correct.length - 1);
   const faction = new Set(rng.shuffle([...correct]).slice(0, cut));
+  return { replicas, keyring, config, traitorIsPrimary, traitor, mode, correct, faction };
+}
 
-  const executed = new Map<string, Map<number, string>>(replicas.map((r) => [r, new Map()]));
-  const views = new Map<string, number>();
-  const issued = new Set<string>();
-  const issuedAtMs = new Map<string, number>();
-  const accepted: { op: string; result: number; latencyMs: number }[] = [];
-  const specs: NodeSpec[] = [
-    ...replicas.map((id) => ({
+/** Replicas (the traitor with its Byzantine behaviour) and clients, reporting into `seen`. */
+function pbftNodeSpecs(cast: PbftCast, seen: PbftObservations): NodeSpec[] {
+  const { config, keyring, traitor, mode, faction } = cast;
+  return [
+    ...cast.replicas.map((id) => ({
       id,
       factory: pbftReplica(config, {
         onExecute: (r, seq, request) =>
-          void executed.get(r)!.set(seq, request === null ? "null" : request.op),
-        onNewView: (r, view) => void views.set(r, view),
+          void seen.executed.get(r)!.set(seq, request === null ? "null" : request.op),
+        onNewView: (r, view) => void seen.views.set(r, view),
       }),
       ...(id === traitor ? { byzantine: traitorBehavior(mode, keyring.signer(id), faction) } : {}),
     })),
@@ -229,25 +284,33 @@ async function runPbft(options: RunSeedOptions, n: 3 | 4) {
         ops: Array.from({ length: OPS_PER_CLIENT }, (_, i) => `${id}-op${i}`),
         observer: {
           onIssue: (_c: string, op: string, atMs: number) => {
-            issued.add(op);
-            issuedAtMs.set(op, atMs);
+            seen.issued.add(op);
+            seen.issuedAtMs.set(op, atMs);
           },
           onAccept: (_c: string, op: string, result: number, atMs: number) =>
-            void accepted.push({ op, result, latencyMs: atMs - issuedAtMs.get(op)! }),
+            void seen.accepted.push({ op, result, latencyMs: atMs - seen.issuedAtMs.get(op)! }),
         },
       }),
     })),
   ];
-  const label = `pbft-n${n}`;
-  const sim = new Simulation({
-    seed: options.seed,
-    nodes: specs,
-    network: NETWORK,
-    ...(options.trace?.(label) ? { trace: options.trace(label)! } : {}),
-  });
-  const result = await sim.run({ untilMs: RUN_MS });
+}
 
-  // Agreement: per sequence number, no two correct replicas executed different requests.
+function pbftVerdicts(cast: PbftCast, seen: PbftObservations): Verdicts {
+  const { correct } = cast;
+  const executed = seen.executed;
+  // Validity: correct replicas execute only requests that clients issued.
+  const validity = correct.every((r) =>
+    [...executed.get(r)!.values()].every((op) => op === "null" || seen.issued.has(op)),
+  );
+  const progress = seen.accepted.length === CLIENTS.length * OPS_PER_CLIENT;
+  return { agreement: pbftAgreement(cast, seen), validity, progress };
+}
+
+/** No two correct replicas executed different requests at one sequence number, and every result a
+ * client accepted names the request correct replicas executed there. */
+function pbftAgreement(cast: PbftCast, seen: PbftObservations): boolean {
+  const { replicas, correct, traitor } = cast;
+  const executed = seen.executed;
   const maxSeq = Math.max(0, ...correct.map((r) => Math.max(0, ...executed.get(r)!.keys())));
   let agreement = true;
   for (let seq = 1; seq <= maxSeq; seq++) {
@@ -261,24 +324,10 @@ async function runPbft(options: RunSeedOptions, n: 3 | 4) {
     if (report.violations.some((v) => v.kind === "disagreement")) agreement = false;
   }
   // A client accepted `result` for `op`: a correct replica that executed `result` must agree.
-  for (const a of accepted) {
+  for (const a of seen.accepted) {
     if (correct.some((r) => (executed.get(r)!.get(a.result) ?? a.op) !== a.op)) agreement = false;
   }
-  // Validity: correct replicas execute only requests that clients issued.
-  const validity = correct.every((r) =>
-    [...executed.get(r)!.values()].every((op) => op === "null" || issued.has(op)),
-  );
-  const progress = accepted.length === CLIENTS.length * OPS_PER_CLIENT;
-  const latencyMs = accepted.reduce((s, a) => s + a.latencyMs, 0) / Math.max(1, accepted.length);
-  return {
-    verdicts: { agreement, validity, progress },
-    result,
-    messages: sim.trace.count("deliver"),
-    traitorIsPrimary,
-    views: Math.max(0, ...correct.map((r) => views.get(r) ?? 0)),
-    latencyMs: accepted.length > 0 ? latencyMs : NaN,
-    accepted: accepted.length / (CLIENTS.length * OPS_PER_CLIENT),
-  };
+  return agreement;
 }
 
 export const byzantineAgreement: Scenario = {
