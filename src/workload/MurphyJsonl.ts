@@ -42,63 +42,107 @@ interface OpenCall {
   index: number;
 }
 
+/** Builds the HistoryParseError for one line. */
+type Fail = (expected: string, fix?: string) => HistoryParseError;
+
+/** The fields every event has, checked. */
+interface EventHeader {
+  process: ProcessId;
+  atMicros: number;
+  id: number | undefined;
+}
+
 /** Reads murphy JSONL; throws HistoryParseError naming the line and what was expected. */
 export function readHistoryJsonl(text: string): History {
-  const ops: (Operation | OpenCall)[] = [];
-  const openById = new Map<number, OpenCall>();
-  const openByProcess = new Map<ProcessId, OpenCall>();
-  const fileIds = new Set<number>();
+  const reader = new JsonlHistoryReader();
   const lines = text.split("\n");
   for (let i = 0; i < lines.length; i++) {
     const lineText = (lines[i] as string).trim();
     if (lineText === "") continue;
-    const line = i + 1;
+    reader.read(lineText, i + 1);
+  }
+  return reader.history();
+}
+
+/** The operations read so far, and the calls still open (by id, or by process without ids). */
+class JsonlHistoryReader {
+  private readonly ops: (Operation | OpenCall)[] = [];
+  private readonly openById = new Map<number, OpenCall>();
+  private readonly openByProcess = new Map<ProcessId, OpenCall>();
+  private readonly fileIds = new Set<number>();
+
+  read(lineText: string, line: number): void {
     const event = parseEvent(lineText, line);
-    const fail = (expected: string, fix?: string) =>
+    const fail: Fail = (expected, fix) =>
       new HistoryParseError({ line, expected, got: lineText, ...(fix ? { fix } : {}) });
-    const process = event.process;
-    if (typeof process !== "number" && typeof process !== "string") {
-      throw fail('"process": a number or a string');
-    }
-    const atMicros = event.atMicros;
-    if (typeof atMicros !== "number" || !Number.isFinite(atMicros)) {
-      throw fail('"atMicros": the time of the event, a finite number of microseconds');
-    }
-    const id = event.id;
-    if (id !== undefined && !(typeof id === "number" && Number.isInteger(id) && id >= 0)) {
-      throw fail('"id": a whole number >= 0 naming the operation');
-    }
-    if (event.type === "invoke") {
-      if (typeof event.f !== "string" || event.f === "") throw fail('"f": the function called');
-      const input = event.value === undefined ? null : event.value;
-      if (!isValue(input)) throw fail('"value": JSON data (the input)');
-      if (id !== undefined) {
-        if (fileIds.has(id)) throw fail(`a new "id", but ${id} was already invoked`);
-        fileIds.add(id);
-      } else if (openByProcess.has(process)) {
-        const other = openByProcess.get(process) as OpenCall;
-        throw fail(
-          `a completion for process ${String(process)}'s open call (line ${other.op.line}) ` +
-            "before its next invocation",
-          'give each event an "id" when a process makes concurrent calls',
-        );
-      }
-      const open: OpenCall = {
-        index: ops.length,
-        op: { id: ops.length, process, f: event.f, input, invokeMicros: atMicros, line },
-      };
-      ops.push(open);
-      if (id !== undefined) openById.set(id, open);
-      else openByProcess.set(process, open);
-      continue;
-    }
+    const header = eventHeader(event, fail);
+    if (event.type === "invoke") return this.invoke(event, header, line, fail);
     if (typeof event.type !== "string" || !COMPLETIONS.includes(event.type)) {
       throw fail('"type": one of "invoke", "ok", "fail", "info"');
     }
-    const open = id !== undefined ? openById.get(id) : openByProcess.get(process);
+    this.complete(event, header, fail);
+  }
+
+  /** Every invocation still open at the end is `info`: it may or may not have taken effect. */
+  history(): History {
+    return this.ops.map((entry) =>
+      "index" in entry
+        ? { ...entry.op, status: "info", output: undefined, completeMicros: undefined }
+        : entry,
+    );
+  }
+
+  private invoke(event: Record<string, unknown>, h: EventHeader, line: number, fail: Fail): void {
+    const { process, atMicros, id } = h;
+    if (typeof event.f !== "string" || event.f === "") throw fail('"f": the function called');
+    const input = event.value === undefined ? null : event.value;
+    if (!isValue(input)) throw fail('"value": JSON data (the input)');
+    if (id !== undefined) {
+      if (this.fileIds.has(id)) throw fail(`a new "id", but ${id} was already invoked`);
+      this.fileIds.add(id);
+    } else if (this.openByProcess.has(process)) {
+      const other = this.openByProcess.get(process) as OpenCall;
+      throw fail(
+        `a completion for process ${String(process)}'s open call (line ${other.op.line}) ` +
+          "before its next invocation",
+        'give each event an "id" when a process makes concurrent calls',
+      );
+    }
+    const index = this.ops.length;
+    const open: OpenCall = {
+      index,
+      op: { id: index, process, f: event.f, input, invokeMicros: atMicros, line },
+    };
+    this.ops.push(open);
+    if (id !== undefined) this.openById.set(id, open);
+    else this.openByProcess.set(process, open);
+  }
+
+  private complete(event: Record<string, unknown>, h: EventHeader, fail: Fail): void {
+    const { process, atMicros, id } = h;
+    const open = this.matchingCall(event, h, fail);
+    const status = event.type as OperationStatus;
+    let output: Value | undefined;
+    if (status === "ok") {
+      const value = event.value === undefined ? null : event.value;
+      if (!isValue(value)) throw fail('"value": JSON data (the output)');
+      output = value;
+    }
+    const op: Operation = { ...open.op, status, output, completeMicros: atMicros };
+    this.ops[open.index] = typeof event.error === "string" ? { ...op, error: event.error } : op;
+    if (id !== undefined) this.openById.delete(id);
+    else this.openByProcess.delete(process);
+  }
+
+  /** The open call a completion names, checked against what the completion says about it. */
+  private matchingCall(event: Record<string, unknown>, h: EventHeader, fail: Fail): OpenCall {
+    const { process, atMicros, id } = h;
+    const open = id !== undefined ? this.openById.get(id) : this.openByProcess.get(process);
     if (open === undefined) {
       const which = id !== undefined ? `id ${id}` : `process ${String(process)}`;
-      throw fail(`an earlier invocation for this ${event.type} (no open call has ${which})`);
+      throw fail(
+        `an earlier invocation for this ${String(event.type)} (no open call has ${which})`,
+      );
     }
     if (open.op.process !== process) {
       throw fail(`"process": ${String(open.op.process)}, the process that invoked id ${id}`);
@@ -109,23 +153,25 @@ export function readHistoryJsonl(text: string): History {
     if (atMicros < open.op.invokeMicros) {
       throw fail(`"atMicros" >= ${open.op.invokeMicros}, the time of its invocation`);
     }
-    const status = event.type as OperationStatus;
-    let output: Value | undefined;
-    if (status === "ok") {
-      const value = event.value === undefined ? null : event.value;
-      if (!isValue(value)) throw fail('"value": JSON data (the output)');
-      output = value;
-    }
-    const op: Operation = { ...open.op, status, output, completeMicros: atMicros };
-    ops[open.index] = typeof event.error === "string" ? { ...op, error: event.error } : op;
-    if (id !== undefined) openById.delete(id);
-    else openByProcess.delete(process);
+    return open;
   }
-  return ops.map((entry) =>
-    "index" in entry
-      ? { ...entry.op, status: "info", output: undefined, completeMicros: undefined }
-      : entry,
-  );
+}
+
+/** Checks the fields every event carries: process, atMicros and the optional id. */
+function eventHeader(event: Record<string, unknown>, fail: Fail): EventHeader {
+  const process = event.process;
+  if (typeof process !== "number" && typeof process !== "string") {
+    throw fail('"process": a number or a string');
+  }
+  const atMicros = event.atMicros;
+  if (typeof atMicros !== "number" || !Number.isFinite(atMicros)) {
+    throw fail('"atMicros": the time of the event, a finite number of microseconds');
+  }
+  const id = event.id;
+  if (id !== undefined && !(typeof id === "number" && Number.isInteger(id) && id >= 0)) {
+    throw fail('"id": a whole number >= 0 naming the operation');
+  }
+  return { process, atMicros, id };
 }
 
 function parseEvent(text: string, line: number): Record<string, unknown> {
