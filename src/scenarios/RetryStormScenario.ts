@@ -1,15 +1,17 @@
-// A retry storm: a service goes down while a hundred callers want something from it, and comes
-// back with less capacity than the callers' synchronised retries demand. Without jitter, callers
-// that failed together retry together: each wave of retries arrives within a few milliseconds,
-// exceeds the recovering server's rate, is mostly throttled, and comes back as the next wave —
-// the server spends its recovery rejecting. Jitter spreads the retries out (the AWS Architecture
-// Blog's "Exponential Backoff and Jitter" measured this); a retry budget shared by the callers of
-// one application caps retries at a fraction of calls, bounding the load amplification near 1.1x
-// at the price of failing fast during the outage.
+// A retry storm: a service crashes while a hundred callers keep sending it requests, and comes
+// back with a capacity of 1,000 calls/s — half again the callers' normal load. Every request that
+// failed during the outage still has retries left, and they arrive on top of the new requests: the
+// recovering server's queue grows past the callers' timeout, so it works only on calls whose
+// callers have already given up; those time out, are retried, and keep it there (a metastable
+// failure). Jitter does not change that: the requests of a stream already fail at spread-out
+// times, so there is nothing to de-synchronise, and each still makes up to three calls. A retry
+// budget does: the AWS SDKs' token bucket (500 tokens, shared by a client process's callers) or
+// the SRE book's 10% ratio caps retries at about a tenth of the calls, so the recovering server
+// sees about 1.1x its normal load, stays under its capacity, and serves again at once.
 //
-// One seed runs one world per strategy, all with the same outage, so the table compares them on
-// equal terms. The callers are 100 workers in 5 application nodes; each node shares one retry
-// budget among its 20 workers, as an SDK client shares its retry quota among threads.
+// One seed runs the same outage and the same request times once per strategy: the unsafe variant
+// the four strategies without a budget, the safe variant the two with one. The callers are 100,
+// 50 in each of 2 application nodes; each node shares one retry budget among its callers.
 
 import { MurphyError, TimeoutError } from "../core/errors.js";
 import { Rng, type Seed } from "../core/Rng.js";
