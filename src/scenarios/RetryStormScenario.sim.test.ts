@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { Seed } from "../core/Rng.js";
-import { retryStorm, runRetryStormWorld } from "./RetryStormScenario.js";
+import {
+  RETRY_STORM_BURST_STRATEGIES,
+  retryStorm,
+  runRetryStormBurstWorld,
+  runRetryStormWorld,
+} from "./RetryStormScenario.js";
 import { runSweep, seedRange } from "./runSweep.js";
 import type { VariantSummary } from "./SweepSummary.js";
 
@@ -15,7 +20,7 @@ function mean(s: VariantSummary, name: string): number {
 }
 
 describe("retry-storm scenario", () => {
-  it("pins the verdicts over seeds 0..23: retries without a budget keep the recovering server overloaded and unserved; jitter with a budget serves at once", async () => {
+  it("pins the verdicts over seeds 0..23: retries without a budget keep the recovering server overloaded and unserved; jitter with a budget serves at once; in the burst jitter halves the calls", async () => {
     const unsafe = await runSweep(retryStorm, "unsafe", SEEDS);
     const safe = await runSweep(retryStorm, "safe", SEEDS);
     expect(unsafe.properties["no-overload-after-recovery"]!.violated).toBeGreaterThanOrEqual(22);
@@ -44,11 +49,30 @@ describe("retry-storm scenario", () => {
       expect(mean(safe, `${s}.calls`)).toBeLessThan(0.5 * mean(unsafe, "no-jitter.calls"));
       expect(mean(safe, `${s}.success`)).toBeGreaterThan(mean(unsafe, "no-jitter.success"));
     }
+    // The burst (both variants run it, with the same figures): callers that all failed at once
+    // contend for a recovering server; every jitter cuts the calls by more than half versus none,
+    // every caller is still served, and sooner.
+    const JITTERED = ["full-jitter", "equal-jitter", "decorrelated-jitter"];
+    for (const s of RETRY_STORM_BURST_STRATEGIES) {
+      expect(mean(safe, `burst.${s}.calls`)).toBe(mean(unsafe, `burst.${s}.calls`));
+      expect(mean(unsafe, `burst.${s}.success`)).toBe(1);
+    }
+    const noJitterCalls = mean(unsafe, "burst.no-jitter.calls");
+    expect(noJitterCalls).toBeGreaterThan(1_000);
+    for (const s of JITTERED) {
+      expect(mean(unsafe, `burst.${s}.calls`)).toBeLessThan(0.5 * noJitterCalls);
+      expect(mean(unsafe, `burst.${s}.completion-ms`)).toBeLessThan(
+        mean(unsafe, "burst.no-jitter.completion-ms"),
+      );
+    }
     // The key figures differ between the variants' rules.
     expect(mean(unsafe, "rule.success-after-recovery")).toBeLessThan(0.5);
     expect(mean(safe, "rule.success-after-recovery")).toBeGreaterThanOrEqual(0.99);
     const report = retryStorm.report!([unsafe, safe]).join("\n");
     for (const s of [...UNBUDGETED, ...BUDGETED]) expect(report).toContain(s);
+    // The burst table comes above the stream table.
+    expect(report.indexOf("Burst:")).toBeGreaterThanOrEqual(0);
+    expect(report.indexOf("Burst:")).toBeLessThan(report.indexOf("Stream:"));
   });
 
   it("shows that a seed replays exactly: same trace hash and figures twice", async () => {
@@ -60,5 +84,11 @@ describe("retry-storm scenario", () => {
       "full-jitter+token-bucket",
     );
     expect(w.calls).toBe(a.figures["full-jitter+token-bucket.calls"]);
+    const burst = await runRetryStormBurstWorld(
+      { seed: Seed.parse(7), variant: "safe" },
+      "no-jitter",
+    );
+    expect(burst.calls).toBe(a.figures["burst.no-jitter.calls"]);
+    expect(burst.completionMs).toBe(a.figures["burst.no-jitter.completion-ms"]);
   });
 });

@@ -1,17 +1,26 @@
-// A retry storm: a service crashes while a hundred callers keep sending it requests, and comes
-// back with a capacity of 1,000 calls/s — half again the callers' normal load. Every request that
-// failed during the outage still has retries left, and they arrive on top of the new requests: the
-// recovering server's queue grows past the callers' timeout, so it works only on calls whose
-// callers have already given up; those time out, are retried, and keep it there (a metastable
-// failure). Jitter does not change that: the requests of a stream already fail at spread-out
-// times, so there is nothing to de-synchronise, and each still makes up to three calls. A retry
-// budget does: the AWS SDKs' token bucket (500 tokens, shared by a client process's callers) or
-// the SRE book's 10% ratio caps retries at about a tenth of the calls, so the recovering server
-// sees about 1.1x its normal load, stays under its capacity, and serves again at once.
+// A retry storm, in two worlds that each show half of AWS's published result.
 //
-// One seed runs the same outage and the same request times once per strategy: the unsafe variant
-// the four strategies without a budget, the safe variant the two with one. The callers are 100,
-// 50 in each of 2 application nodes; each node shares one retry budget among its callers.
+// The burst (what jitter does): a hundred callers that all failed at the same moment contend for a
+// recovering server with little capacity. Without jitter, callers that failed together retry
+// together, in waves that are mostly throttled; jitter spreads the retries out and cuts the calls
+// by more than half. It decides no verdict; both variants run it, with the four backoffs.
+//
+// The stream (what a budget does, and the verdicts): a service crashes while a hundred callers
+// keep sending it requests, and comes back with a capacity of 1,000 calls/s — half again the
+// callers' normal load. Every request that failed during the outage still has retries left, and
+// they arrive on top of the new requests: the recovering server's queue grows past the callers'
+// timeout, so it works only on calls whose callers have already given up; those time out, are
+// retried, and keep it there (a metastable failure). Jitter does not change that: the requests of
+// a stream already fail at spread-out times, so there is nothing to de-synchronise, and each still
+// makes up to three calls. A retry budget does: the AWS SDKs' token bucket (500 tokens, shared by
+// a client process's callers) or the SRE book's 10% ratio caps retries at about a tenth of the
+// calls, so the recovering server sees about 1.1x its normal load, stays under its capacity, and
+// serves again at once.
+//
+// One seed runs the burst once per backoff, then the same stream outage and the same request
+// times once per strategy: the unsafe variant the four strategies without a budget, the safe
+// variant the two with one. The stream's callers are 100, 50 in each of 2 application nodes; each
+// node shares one retry budget among its callers.
 
 import { MurphyError, TimeoutError } from "../core/errors.js";
 import { Rng, type Seed } from "../core/Rng.js";
@@ -90,16 +99,19 @@ class ThrottledError extends MurphyError {
   }
 }
 
-function backoffFor(strategy: RetryStormStrategy): Backoff {
+function backoffFor(
+  strategy: RetryStormStrategy,
+  params: { baseMs: number; capMs: number } = BACKOFF,
+): Backoff {
   switch (strategy) {
     case "no-jitter":
-      return exponentialBackoff(BACKOFF);
+      return exponentialBackoff(params);
     case "equal-jitter":
-      return equalJitterBackoff(BACKOFF);
+      return equalJitterBackoff(params);
     case "decorrelated-jitter":
-      return decorrelatedJitterBackoff(BACKOFF);
+      return decorrelatedJitterBackoff(params);
     default:
-      return fullJitterBackoff(BACKOFF);
+      return fullJitterBackoff(params);
   }
 }
 
@@ -331,6 +343,161 @@ function outageOf(seed: Seed): Outage {
   return { crashAtMs: CRASH_AT_MS, recoverAtMs: CRASH_AT_MS + outageMs };
 }
 
+// ---------------------------------------------------------------------------------------------
+// The synchronised burst: the setup of AWS's "Exponential Backoff and Jitter". A hundred callers
+// (20 in each of 5 application nodes) each want one answer; the server is down when they all
+// try, within 10 ms of each other, and comes back after 200-500 ms with little capacity (100
+// calls/s, a burst of 2). Without jitter, callers that failed together retry together: each wave
+// arrives within a few milliseconds, is mostly throttled, and comes back as the next wave. Jitter
+// spreads the retries out, so most of them find a free slot: fewer calls, sooner done. There is no
+// budget here (every caller keeps trying until it gets through): this world measures what jitter
+// does, the stream above what a budget does.
+
+export const RETRY_STORM_BURST_STRATEGIES = [
+  "no-jitter",
+  "full-jitter",
+  "equal-jitter",
+  "decorrelated-jitter",
+] as const satisfies readonly RetryStormStrategy[];
+export type RetryStormBurstStrategy = (typeof RETRY_STORM_BURST_STRATEGIES)[number];
+
+const BURST_APPS = 5;
+const BURST_WORKERS_PER_APP = 20;
+const BURST_CLIENTS = BURST_APPS * BURST_WORKERS_PER_APP;
+/** Workers start their one call uniformly within this window after the outage began. */
+const BURST_START_SPREAD_MS = 10;
+const BURST_CALL_TIMEOUT_MS = 200;
+const BURST_BACKOFF = { baseMs: 10, capMs: 1_000 };
+/** Enough that every caller eventually gets through. */
+const BURST_MAX_ATTEMPTS = 60;
+const BURST_OUTAGE_MS_MIN = 200;
+const BURST_OUTAGE_MS_MAX = 500;
+/** The recovering server admits this many calls per ms on average (cold caches, few threads)… */
+const BURST_CAPACITY_PER_MS = 0.1;
+/** …and at most this many at once (its token bucket's depth); the rest it throttles at once. */
+const BURST_CAPACITY_DEPTH = 2;
+
+interface BurstStats {
+  calls: number;
+  succeeded: number;
+  lastResolvedMs: number;
+}
+
+/** The recovering server of the burst: a token bucket of BURST_CAPACITY_DEPTH tokens refilled at BURST_CAPACITY_PER_MS. */
+function burstServer(): NodeFactory {
+  return (ctx) => {
+    // The server crashes at time zero, before any call arrives: its handlers run from the recovery on.
+    let tokens = BURST_CAPACITY_DEPTH;
+    let refilledAtMs = ctx.clock.monotonicMs();
+    return {
+      onMessage(message) {
+        const nowMs = ctx.clock.monotonicMs();
+        tokens = Math.min(
+          BURST_CAPACITY_DEPTH,
+          tokens + (nowMs - refilledAtMs) * BURST_CAPACITY_PER_MS,
+        );
+        refilledAtMs = nowMs;
+        if (tokens >= 1) {
+          tokens -= 1;
+          ctx.reply(message, { ok: true });
+        } else {
+          ctx.reply(message, { ok: false });
+        }
+      },
+    };
+  };
+}
+
+function burstApp(stats: BurstStats, strategy: RetryStormBurstStrategy): NodeFactory {
+  return (ctx) => {
+    const backoff = backoffFor(strategy, BURST_BACKOFF);
+    const timers: Timers = {
+      setTimer: (delayMs, callback) => ctx.setTimer(delayMs, callback),
+      clearTimer: (id) => ctx.clearTimer(id),
+      sleep: (delayMs) => ctx.sleep(delayMs),
+    };
+    const call = async () => {
+      stats.calls++;
+      const answer = await ctx.request<{ ok: boolean }>(
+        "server",
+        { type: "get" },
+        { timeoutMs: BURST_CALL_TIMEOUT_MS },
+      );
+      if (!answer.ok) throw new ThrottledError();
+    };
+    const worker = async () => {
+      try {
+        await retry(call, {
+          clock: ctx.clock,
+          timers,
+          random: ctx.random,
+          maxAttempts: BURST_MAX_ATTEMPTS,
+          backoff,
+          idempotent: true,
+        });
+        stats.succeeded++;
+      } catch (error) {
+        if (!(error instanceof TimeoutError || error instanceof ThrottledError)) throw error;
+      }
+      stats.lastResolvedMs = ctx.clock.monotonicMs();
+    };
+    return {
+      onStart() {
+        for (let w = 0; w < BURST_WORKERS_PER_APP; w++) {
+          ctx.setTimer(ctx.random.uniform(0, BURST_START_SPREAD_MS), worker);
+        }
+      },
+    };
+  };
+}
+
+export interface RetryStormBurstWorld {
+  calls: number;
+  /** From the start of the outage until every caller succeeded or gave up, in ms. */
+  completionMs: number;
+  /** Callers that got an answer, of all. */
+  success: number;
+  hash: string;
+  events: number;
+}
+
+export async function runRetryStormBurstWorld(
+  options: RunSeedOptions,
+  strategy: RetryStormBurstStrategy,
+): Promise<RetryStormBurstWorld> {
+  const outageMs = Math.round(
+    new Rng(options.seed, "retry-storm/burst-outage").uniform(
+      BURST_OUTAGE_MS_MIN,
+      BURST_OUTAGE_MS_MAX,
+    ),
+  );
+  const stats: BurstStats = { calls: 0, succeeded: 0, lastResolvedMs: 0 };
+  const nodes: Record<string, NodeFactory> = { server: burstServer() };
+  for (let a = 0; a < BURST_APPS; a++) nodes[`app${a}`] = burstApp(stats, strategy);
+  const label = `burst/${strategy}`;
+  const sim = new Simulation({
+    seed: options.seed,
+    nodes,
+    network: { latency: { kind: "uniform", minMs: 1, maxMs: 5 } },
+    faults: [{ atMs: 0, kind: "crash", node: "server", recoverAfterMs: outageMs }],
+    ...(options.trace?.(label) ? { trace: options.trace(label)! } : {}),
+  });
+  const result = await sim.run();
+  return {
+    calls: stats.calls,
+    completionMs: stats.lastResolvedMs,
+    success: stats.succeeded / BURST_CLIENTS,
+    hash: result.traceHash,
+    events: result.events,
+  };
+}
+
+const BURST_FIGURES = [
+  ["calls", "mean", "calls", "burst: calls sent (first attempts and retries)"],
+  ["completion-ms", "mean", "ms", "burst: from the outage until every caller was resolved"],
+  ["success", "rate", undefined, "burst: callers that got an answer"],
+] as const;
+
 const FIGURES_PER_STRATEGY = [
   ["calls", "mean", "calls", "calls sent (first attempts and retries)"],
   ["amplification", "mean", "x", "calls per logical request, whole run"],
@@ -374,7 +541,9 @@ export const retryStorm: Scenario = {
     "When a service recovers from an outage, the retries of every request that failed during it " +
     "arrive on top of the new requests; without a bound on retries the recovering server is " +
     "pushed past its capacity, requests time out and are retried again, and it stays down. A " +
-    "retry budget bounds the extra load retries can add, so the service serves again at once.",
+    "retry budget bounds the extra load retries can add, so the service serves again at once. " +
+    "Clients that all failed at the same moment also retry at the same moments; jitter spreads " +
+    "those retries out.",
   variants: [
     {
       name: "unsafe",
@@ -406,6 +575,14 @@ export const retryStorm: Scenario = {
       unit: "ms",
       description: "the variant's rule (worst world): time over capacity after recovery",
     },
+    ...RETRY_STORM_BURST_STRATEGIES.flatMap((strategy) =>
+      BURST_FIGURES.map(([name, kind, unit, description]) => ({
+        name: `burst.${strategy}.${name}`,
+        kind,
+        ...(unit === undefined ? {} : { unit }),
+        description: `${strategy}: ${description}`,
+      })),
+    ),
     ...RETRY_STORM_STRATEGIES.flatMap((strategy) =>
       FIGURES_PER_STRATEGY.map(([name, kind, unit, description]) => ({
         name: `${strategy}.${name}`,
@@ -420,7 +597,7 @@ export const retryStorm: Scenario = {
     "rule.outage-amplification",
     "rule.back-under-capacity",
   ],
-  tourSeeds: 24,
+  tourSeeds: 20,
   async run(options): Promise<SeedOutcome> {
     const figures: Record<string, number> = {};
     const hashes: string[] = [];
@@ -428,6 +605,16 @@ export const retryStorm: Scenario = {
     let served = Infinity;
     let amplification = 0;
     let overloadedMs = 0;
+    // The burst: what jitter does. Both variants run it; it decides no verdict.
+    for (const strategy of RETRY_STORM_BURST_STRATEGIES) {
+      const w = await runRetryStormBurstWorld(options, strategy);
+      hashes.push(w.hash);
+      events += w.events;
+      figures[`burst.${strategy}.calls`] = w.calls;
+      figures[`burst.${strategy}.completion-ms`] = w.completionMs;
+      figures[`burst.${strategy}.success`] = w.success;
+    }
+    // The stream: what a budget does. Its verdict worlds decide the properties.
     const verdictWorlds = VERDICT_STRATEGIES[options.variant] ?? [];
     for (const strategy of VARIANT_STRATEGIES[options.variant] ?? []) {
       const w = await runRetryStormWorld(options, strategy);
@@ -474,12 +661,31 @@ export const retryStorm: Scenario = {
       return NaN;
     };
     const pct = (x: number) => (x * 100).toFixed(0) + "%";
+    const noJitterCalls = mean("burst.no-jitter.calls");
     const lines = [
-      `${APPS * CALLERS_PER_APP} callers in ${APPS} processes, a request each every ${INTERVAL_MS_MIN}-${INTERVAL_MS_MAX} ms until ${ISSUE_AFTER_RECOVERY_MS} ms after recovery; ` +
+      `Burst: ${BURST_CLIENTS} callers in ${BURST_APPS} processes each want one answer, all within ${BURST_START_SPREAD_MS} ms of a crash; ` +
+        `server down ${BURST_OUTAGE_MS_MIN}-${BURST_OUTAGE_MS_MAX} ms, then ${BURST_CAPACITY_PER_MS * 1000} calls/s; up to ${BURST_MAX_ATTEMPTS} attempts, no budget; means over ${first.seeds} seeds:`,
+      `  ${"strategy".padEnd(26)} ${"calls".padStart(6)} ${"completion".padStart(10)} ${"success".padStart(8)} ${"vs no jitter".padStart(12)}`,
+    ];
+    for (const s of RETRY_STORM_BURST_STRATEGIES) {
+      const calls = mean(`burst.${s}.calls`);
+      if (Number.isNaN(calls)) continue;
+      lines.push(
+        `  ${s.padEnd(26)} ${calls.toFixed(0).padStart(6)} ` +
+          `${(mean(`burst.${s}.completion-ms`).toFixed(0) + " ms").padStart(10)} ` +
+          `${pct(mean(`burst.${s}.success`)).padStart(8)} ` +
+          `${((calls / noJitterCalls).toFixed(2) + "x").padStart(12)}`,
+      );
+    }
+    lines.push(
+      `  vs no jitter = calls relative to no jitter; completion = until every caller got an answer or gave up`,
+    );
+    lines.push(
+      `Stream: ${APPS * CALLERS_PER_APP} callers in ${APPS} processes, a request each every ${INTERVAL_MS_MIN}-${INTERVAL_MS_MAX} ms until ${ISSUE_AFTER_RECOVERY_MS} ms after recovery; ` +
         `server down ${CRASH_AT_MS} ms + ${OUTAGE_MS_MIN}-${OUTAGE_MS_MAX} ms, capacity ${CAPACITY_PER_MS * 1000} calls/s; means over ${first.seeds} seeds:`,
       `  ${"strategy".padEnd(26)} ${"calls".padStart(6)} ${"amplif.".padStart(8)} ${"in outage".padStart(9)} ` +
         `${"success".padStart(8)} ${"after rec.".padStart(10)} ${"latency".padStart(8)} ${"overloaded".padStart(10)} ${"backlog".padStart(8)}`,
-    ];
+    );
     for (const s of RETRY_STORM_STRATEGIES) {
       if (Number.isNaN(mean(`${s}.calls`))) continue;
       lines.push(
