@@ -493,9 +493,9 @@ export async function runRetryStormBurstWorld(
 }
 
 const BURST_FIGURES = [
-  ["calls", "mean", "calls", "burst: calls sent (first attempts and retries)"],
-  ["completion-ms", "mean", "ms", "burst: from the outage until every caller was resolved"],
-  ["success", "rate", undefined, "burst: callers that got an answer"],
+  ["calls", "mean", "calls", "calls sent (first attempts and retries)"],
+  ["completion-ms", "mean", "ms", "from the outage until every caller was resolved"],
+  ["success", "rate", undefined, "callers that got an answer"],
 ] as const;
 
 const FIGURES_PER_STRATEGY = [
@@ -580,7 +580,7 @@ export const retryStorm: Scenario = {
         name: `burst.${strategy}.${name}`,
         kind,
         ...(unit === undefined ? {} : { unit }),
-        description: `${strategy}: ${description}`,
+        description: `burst, ${strategy}: ${description}`,
       })),
     ),
     ...RETRY_STORM_STRATEGIES.flatMap((strategy) =>
