@@ -90,7 +90,7 @@ interface StampCounts {
   backMs: number;
 }
 
-/** What ordering the events by these stamps (whole ms, as Date.now() gives) gets wrong. */
+/** What ordering the events by these stamps (whole ms, as a millisecond wall clock gives) gets wrong. */
 function countDisorder(stamps: readonly number[]): StampCounts {
   const seen = new Set<number>();
   let highest = -Infinity;
