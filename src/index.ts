@@ -28,7 +28,7 @@ export {
   LamportClock, compareLamport, VectorClock, HybridLogicalClock, compareHlc, ClockOffsetError, TrueTime,
   Lease, LeaseTable, LeaseExpiredError, LeaseHeldError, FencingTokenIssuer, FencedStore, StaleFencingTokenError,
 } from "./primitives/index.js";
-export type { Backoff, RetryOptions } from "./primitives/index.js";
+export type { Backoff, RetryOptions, HlcTimestamp } from "./primitives/index.js";
 
 // Production defaults for the remedies: the real clock, timers and randomness.
 export { realRuntime, RealClock, RealTimers, CryptoRandom } from "./runtime/index.js";
