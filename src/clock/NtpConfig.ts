@@ -7,7 +7,7 @@
 import { ConfigError } from "../core/errors.js";
 import type { Rng } from "../core/Rng.js";
 import { msToMicros } from "../core/units.js";
-import { requireNonNegative, requirePositive } from "../core/validate.js";
+import { requireKnownKeys, requireNonNegative, requirePositive } from "../core/validate.js";
 
 export interface NtpConfig {
   /** Time between two syncs (ntpd polls every 64–1024 s). */
@@ -53,16 +53,7 @@ export function validateNtpConfig(config: unknown, field: string): NtpConfig {
     });
   }
   const record = config as Record<string, unknown>;
-  for (const key of Object.keys(record)) {
-    if (!KEYS.includes(key)) {
-      throw new ConfigError({
-        field: `${field}.${key}`,
-        value: record[key],
-        expected: `absent: NTP settings are ${KEYS.join(", ")}`,
-        fix: "remove it or check its spelling",
-      });
-    }
-  }
+  requireKnownKeys(field, record, KEYS);
   return {
     intervalMs: requirePositive(`${field}.intervalMs`, record.intervalMs),
     errorMs: requireNonNegative(`${field}.errorMs`, record.errorMs),

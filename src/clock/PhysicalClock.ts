@@ -16,7 +16,12 @@
 import { assert } from "../core/assert.js";
 import { ConfigError } from "../core/errors.js";
 import { msToMicros } from "../core/units.js";
-import { requireNonNegative, requireNumber, requireRange } from "../core/validate.js";
+import {
+  requireKnownKeys,
+  requireNonNegative,
+  requireNumber,
+  requireRange,
+} from "../core/validate.js";
 import { NTP_DEFAULT_SLEW_RATE_PPM, NTP_DEFAULT_STEP_THRESHOLD_MS } from "./NtpConfig.js";
 
 export interface ClockConfig {
@@ -51,16 +56,7 @@ export function validateClockConfig(config: unknown, field: string): ClockConfig
     });
   }
   const record = config as Record<string, unknown>;
-  for (const key of Object.keys(record)) {
-    if (!CLOCK_KEYS.includes(key)) {
-      throw new ConfigError({
-        field: `${field}.${key}`,
-        value: record[key],
-        expected: `absent: clock settings are ${CLOCK_KEYS.join(", ")}`,
-        fix: "remove it or check its spelling",
-      });
-    }
-  }
+  requireKnownKeys(field, record, CLOCK_KEYS);
   const at = (key: string) => `${field}.${key}`;
   return {
     driftPpm: requireRange(at("driftPpm"), record.driftPpm ?? 0, -MAX_DRIFT_PPM, MAX_DRIFT_PPM),

@@ -68,7 +68,12 @@ export function requireOneOf<T extends string>(
  * Rejects keys the object does not know (a misspelt `lossProbabilty` would otherwise be ignored
  * silently, which JavaScript and JSON users would never notice). Undefined values are allowed.
  */
-export function requireKnownKeys(field: string, value: unknown, known: readonly string[]): void {
+export function requireKnownKeys(
+  field: string,
+  value: unknown,
+  known: readonly string[],
+  example?: string,
+): void {
   if (value === undefined || value === null || typeof value !== "object" || Array.isArray(value))
     return;
   for (const key of Object.keys(value)) {
@@ -80,7 +85,9 @@ export function requireKnownKeys(field: string, value: unknown, known: readonly 
       field: field === "" ? key : `${field}.${key}`,
       value: (value as Record<string, unknown>)[key],
       expected: "a known setting",
-      fix: near !== undefined ? `did you mean \`${near}\`?` : `known: ${known.join(", ")}`,
+      fix:
+        (near !== undefined ? `did you mean \`${near}\`?` : `known: ${known.join(", ")}`) +
+        (example !== undefined ? `; e.g. ${example}` : ""),
     });
   }
 }

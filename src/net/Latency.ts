@@ -13,7 +13,7 @@
 import { ConfigError } from "../core/errors.js";
 import type { Rng } from "../core/Rng.js";
 import { MICROS_PER_MS } from "../core/units.js";
-import { requireNonNegative, requirePositive } from "../core/validate.js";
+import { requireKnownKeys, requireNonNegative, requirePositive } from "../core/validate.js";
 
 export type LatencySpec =
   | { kind: "constant"; ms: number }
@@ -80,16 +80,7 @@ export function validateLatency(spec: unknown, field: string): LatencySpec {
   }
   const k = kind as LatencyKind;
   const allowed = new Set<string>(["kind", ...FIELDS[k].required, ...FIELDS[k].optional]);
-  for (const key of Object.keys(record)) {
-    if (!allowed.has(key)) {
-      throw new ConfigError({
-        field: `${field}.${key}`,
-        value: record[key],
-        expected: `absent: a ${k} latency has only ${[...allowed].join(", ")}`,
-        fix: `remove it or check its spelling; e.g. ${EXAMPLES[k]}`,
-      });
-    }
-  }
+  requireKnownKeys(field, record, [...allowed], EXAMPLES[k]);
   for (const key of FIELDS[k].required) {
     if (record[key] === undefined) {
       throw new ConfigError({

@@ -15,7 +15,7 @@
 // causality.
 
 import { ConfigError } from "../core/errors.js";
-import { requireInteger } from "../core/validate.js";
+import { requireInteger, requireKnownKeys } from "../core/validate.js";
 import { assert } from "../core/assert.js";
 
 export interface SwitchQueueConfig {
@@ -36,16 +36,7 @@ export function validateSwitchQueueConfig(config: unknown, field: string): Switc
     });
   }
   const record = config as Record<string, unknown>;
-  for (const key of Object.keys(record)) {
-    if (key !== "capacityPackets" && key !== "transmissionMicrosPerPacket") {
-      throw new ConfigError({
-        field: `${field}.${key}`,
-        value: record[key],
-        expected: "absent: a switch queue has only capacityPackets and transmissionMicrosPerPacket",
-        fix: "remove it or check its spelling",
-      });
-    }
-  }
+  requireKnownKeys(field, record, ["capacityPackets", "transmissionMicrosPerPacket"]);
   return {
     capacityPackets: requireInteger(`${field}.capacityPackets`, record.capacityPackets, 1),
     transmissionMicrosPerPacket: requireInteger(
