@@ -26,6 +26,7 @@ import { Simulation } from "../sim/Simulation.js";
 import { combineHashes, type FigureSpec, type Scenario, type SeedOutcome } from "./Scenario.js";
 import { percentiles } from "./stats.js";
 import type { VariantSummary } from "./SweepSummary.js";
+import { figureMean } from "./SweepSummary.js";
 
 export const CONGESTION_POLICIES = ["fixed-10ms", "adaptive"] as const;
 export type CongestionPolicy = (typeof CONGESTION_POLICIES)[number];
@@ -324,10 +325,7 @@ export const congestion: Scenario = {
 function congestionReport(summaries: readonly VariantSummary[]): string[] {
   const s = summaries[0];
   if (s === undefined) return [];
-  const avg = (name: string) => {
-    const f = s.figures[name];
-    return f === undefined || f.count === 0 ? NaN : f.sum / f.count;
-  };
+  const avg = (name: string) => figureMean(s, name);
   const sum = (name: string) => s.figures[name]?.sum ?? 0;
   const ms = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
   const lines = [

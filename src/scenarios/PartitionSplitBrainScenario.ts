@@ -11,6 +11,7 @@
 // an acknowledged write is always seen; a primary cut off in a minority can no longer acknowledge
 // anything, so its clients see timeouts (recorded as `info`: unknown outcome), not false success.
 
+import { figureMean } from "./SweepSummary.js";
 import { Rng, type Seed } from "../core/Rng.js";
 import { checkDurability } from "../check/checkDurability.js";
 import type { FaultAction } from "../faults/FaultAction.js";
@@ -195,10 +196,7 @@ export const partitionSplitBrain: Scenario = {
       `  ${"variant".padEnd(8)} ${"acked".padStart(6)} ${"lost".padStart(6)} ${"unknown".padStart(8)} ${"two primaries".padStart(14)} ${"for".padStart(8)}`,
     ];
     for (const s of summaries) {
-      const mean = (n: string) => {
-        const f = s.figures[n];
-        return f === undefined || f.count === 0 ? NaN : f.sum / f.count;
-      };
+      const mean = (n: string) => figureMean(s, n);
       lines.push(
         `  ${s.variant.padEnd(8)} ${mean("acknowledged").toFixed(1).padStart(6)} ` +
           `${mean("lost").toFixed(1).padStart(6)} ${mean("unknown").toFixed(1).padStart(8)} ` +

@@ -22,6 +22,7 @@
 // variant the two with one. The stream's callers are 100, 50 in each of 2 application nodes; each
 // node shares one retry budget among its callers.
 
+import { figureMean } from "./SweepSummary.js";
 import { MurphyError, TimeoutError } from "../core/errors.js";
 import { Rng, type Seed } from "../core/Rng.js";
 import type { Timers } from "../core/Clock.js";
@@ -653,13 +654,8 @@ export const retryStorm: Scenario = {
     const first = summaries[0];
     if (first === undefined) return [];
     // Each variant runs its own strategies' worlds: take each figure from whichever ran it.
-    const mean = (name: string) => {
-      for (const summary of summaries) {
-        const f = summary.figures[name];
-        if (f !== undefined && f.count > 0) return f.sum / f.count;
-      }
-      return NaN;
-    };
+    const mean = (name: string) =>
+      summaries.map((s) => figureMean(s, name)).find((x) => !Number.isNaN(x)) ?? NaN;
     const pct = (x: number) => (x * 100).toFixed(0) + "%";
     const noJitterCalls = mean("burst.no-jitter.calls");
     const lines = [

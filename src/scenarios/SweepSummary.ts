@@ -117,3 +117,9 @@ export function figureValue(summary: VariantSummary, spec: FigureSpec): number |
       return f.sum / f.count;
   }
 }
+
+/** The mean of a figure over the seeds that reported it; NaN when none did. */
+export function figureMean(summary: VariantSummary, name: string): number {
+  const f = summary.figures[name];
+  return f === undefined || f.count === 0 ? NaN : f.sum / f.count;
+}

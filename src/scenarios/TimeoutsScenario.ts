@@ -30,6 +30,7 @@ import type { NodeFactory } from "../sim/NodeApi.js";
 import { Simulation } from "../sim/Simulation.js";
 import { combineHashes, type FigureSpec, type Scenario, type SeedOutcome } from "./Scenario.js";
 import type { VariantSummary } from "./SweepSummary.js";
+import { figureMean } from "./SweepSummary.js";
 
 export const TIMEOUT_DETECTORS = ["fixed-100ms", "fixed-60s", "adaptive", "phi"] as const;
 export type TimeoutDetector = (typeof TIMEOUT_DETECTORS)[number];
@@ -351,10 +352,7 @@ function timeoutsReport(summaries: readonly VariantSummary[]): string[] {
   const s = summaries[0];
   if (s === undefined) return [];
   const fig = (name: string) => s.figures[name];
-  const avg = (name: string) => {
-    const f = fig(name);
-    return f === undefined || f.count === 0 ? NaN : f.sum / f.count;
-  };
+  const avg = (name: string) => figureMean(s, name);
   const hours = fig("live-hours")?.sum ?? 0;
   const lines = [
     `detectors on the same pings (${s.seeds} seeds, ${hours.toFixed(1)} h of live server, ` +
