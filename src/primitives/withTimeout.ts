@@ -40,7 +40,6 @@ export function withTimeout<T>(
     return Promise.reject(new AbortedError(what, true, { cause: signal.reason }));
   }
   const controller = new AbortController();
-  const timerController = new AbortController();
   const startMs = options.clock?.monotonicMs() ?? 0;
 
   return new Promise<T>((resolve, reject) => {
@@ -48,7 +47,7 @@ export function withTimeout<T>(
     const finish = (): boolean => {
       if (done) return false;
       done = true;
-      timerController.abort();
+      timers.clearTimer(timer);
       signal?.removeEventListener("abort", onAbort);
       return true;
     };
@@ -57,22 +56,16 @@ export function withTimeout<T>(
       controller.abort(signal?.reason);
       reject(new AbortedError(what, false, { cause: signal?.reason }));
     };
-    // The wait is a cancellable `sleep`, not `setTimer`: a timer service may run the code that a
-    // promise settled in a timer callback wakes only later (the simulator's kernel does, until its
-    // next event), whereas the continuations of its own sleep it runs at once.
-    timers.sleep(timeoutMs, timerController.signal).then(
-      () => {
-        if (!finish()) return;
-        // The call lasted at least timeoutMs. Recording that keeps the policy's window honest:
-        // dropping timed-out calls hides the tail, and a policy that times out at a percentile
-        // of what it saw (multiplier 1) would then lower its timeout after every window.
-        policy?.recordResponseMs(timeoutMs);
-        const error = new TimeoutError(what, timeoutMs);
-        controller.abort(error);
-        reject(error);
-      },
-      () => undefined, // cancelled because the call finished first
-    );
+    const timer = timers.setTimer(timeoutMs, () => {
+      if (!finish()) return;
+      // The call lasted at least timeoutMs. Recording that keeps the policy's window honest:
+      // dropping timed-out calls hides the tail, and a policy that times out at a percentile of
+      // what it saw (multiplier 1) would then lower its timeout after every window.
+      policy?.recordResponseMs(timeoutMs);
+      const error = new TimeoutError(what, timeoutMs);
+      controller.abort(error);
+      reject(error);
+    });
     signal?.addEventListener("abort", onAbort, { once: true });
 
     let pending: Promise<T>;
