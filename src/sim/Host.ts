@@ -1,5 +1,5 @@
 // A node as the kernel hosts it: liveness and incarnation, pause state and the events parked
-// meanwhile, its handlers and context, the kernel promises it waits on, its timers, its
+// meanwhile, its handlers, the kernel promises it waits on, its timers, its
 // Byzantine adversary if any, and the parts that survive a crash (clock, storage, random streams).
 
 import type { Rng } from "../core/Rng.js";
@@ -7,18 +7,16 @@ import type { PhysicalClock } from "../clock/PhysicalClock.js";
 import type { StableStorage } from "../storage/StableStorage.js";
 import type { ByzantineBehavior, OutgoingMessage } from "../faults/Byzantine.js";
 import type { KernelPromise } from "./KernelPromise.js";
-import type { NodeContext, NodeHandlers } from "./NodeApi.js";
+import type { NodeHandlers } from "./NodeApi.js";
 import type { NodeSpec } from "./SimulationConfig.js";
 import type { SimEvent, TimerPayload } from "./SimEvent.js";
 
 export class Host {
   alive = true;
-  crashedForever = false;
   incarnation = 0;
   pausedUntilMicros = 0;
   parked: SimEvent[] = [];
   handlers: NodeHandlers = {};
-  ctx!: NodeContext;
   activeHandlers = 0;
   readonly pending = new Set<{ abandon(): void }>();
   readonly requests = new Map<

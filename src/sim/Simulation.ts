@@ -307,10 +307,10 @@ export class Simulation implements ContinuationCounter {
   private startNode(ev: SimEvent): void {
     const host = this.hosts[ev.node]!;
     if (!this.admit(host, ev)) return;
-    host.ctx = this.makeContext(host);
+    const ctx = this.makeContext(host);
     this.trace.record(host.incarnation === 0 ? "start" : "recover", this.nowMicros, host.index);
     this.invoke(host, () => {
-      host.handlers = host.spec.factory(host.ctx) ?? {};
+      host.handlers = host.spec.factory(ctx) ?? {};
       return host.handlers.onStart?.();
     });
   }
@@ -418,7 +418,7 @@ export class Simulation implements ContinuationCounter {
     const id = this.nodeIds[host.index]!;
     if (this.onNodeError === "crash-node") {
       this.trace.record("log", this.nowMicros, host.index, -1, -1, `uncaught: ${String(error)}`);
-      this.crash(host, false);
+      this.crash(host);
       return;
     }
     this.failure ??= new NodeFailureError(id, this.nowMicros, this.seed.toString(), error);
@@ -628,7 +628,7 @@ export class Simulation implements ContinuationCounter {
       case "crash": {
         const host = this.hosts[target]!;
         if (!host.alive) return; // already down: a second crash changes nothing
-        this.crash(host, a.recoverAfterMs === undefined);
+        this.crash(host);
         if (a.recoverAfterMs !== undefined) {
           this.schedule(this.nowMicros + Math.round(a.recoverAfterMs * 1000), FAULT, -1, 0, 0, {
             atMs: 0,
@@ -678,10 +678,9 @@ export class Simulation implements ContinuationCounter {
     }
   }
 
-  private crash(host: Host, forever: boolean): void {
+  private crash(host: Host): void {
     if (!host.alive) return;
     host.alive = false;
-    host.crashedForever = forever;
     host.incarnation++;
     host.handlerCallbacks = undefined;
     host.pausedUntilMicros = 0;
@@ -715,7 +714,6 @@ export class Simulation implements ContinuationCounter {
   private recover(host: Host): void {
     if (host.alive) return;
     host.alive = true;
-    host.crashedForever = false;
     this.schedule(this.nowMicros, START, host.index, host.incarnation, 0, undefined);
   }
 
