@@ -16,6 +16,7 @@
 // percent of the percentile), else sampling noise ratchets it below the target percentile.
 // Percentiles are nearest-rank: the p-th percentile of n samples is the ceil(p·n)-th smallest.
 
+import { percentile } from "../core/percentile.js";
 import { ConfigError } from "../core/errors.js";
 import {
   requireInteger,
@@ -158,9 +159,7 @@ export class AdaptiveTimeout implements TimeoutPolicy {
   /** The configured percentile of the window, or undefined before any sample. */
   percentileMs(): number | undefined {
     if (this.samples.length === 0) return undefined;
-    const sorted = [...this.samples].sort((a, b) => a - b);
-    const rank = Math.ceil(this.percentile * sorted.length);
-    return sorted[Math.max(0, rank - 1)];
+    return percentile(this.samples, this.percentile);
   }
 
   timeoutMs(): number {
