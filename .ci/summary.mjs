@@ -12,7 +12,14 @@ if (!reportPath || !existsSync(reportPath)) {
 }
 const report = JSON.parse(readFileSync(reportPath, "utf8"));
 const passed = report.numPassedTests ?? 0;
-const failed = (report.numFailedTests ?? 0) + (report.numFailedTestSuites ?? 0);
+// A file that failed without a failing test (an import error, a crash in a hook) counts as one
+// failure; vitest's numFailedTestSuites also counts describe blocks, so it would double count.
+const brokenFiles = (report.testResults ?? []).filter(
+  (file) =>
+    file.status === "failed" &&
+    !(file.assertionResults ?? []).some((test) => test.status === "failed"),
+).length;
+const failed = (report.numFailedTests ?? 0) + brokenFiles;
 const skipped = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
 if (passed + failed === 0) {
   console.log("the suite executed no test");

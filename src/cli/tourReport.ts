@@ -128,8 +128,10 @@ export function tourTable(entries: readonly TourEntry[]): string[] {
   return rows.map((row) =>
     row
       .map((cell, c) => {
-        const padded = c === row.length - 1 ? cell.text : cell.text.padEnd(widths[c]!);
-        return cell.color ? cell.color(padded) : padded;
+        // Padding stays outside the colour codes so that trimEnd can drop it when colour is on.
+        const text = cell.color && cell.text !== "" ? cell.color(cell.text) : cell.text;
+        const pad = c === row.length - 1 ? "" : " ".repeat(widths[c]! - cell.text.length);
+        return text + pad;
       })
       .join("  ")
       .trimEnd(),
