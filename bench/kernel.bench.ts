@@ -5,8 +5,9 @@
 import { performance } from "node:perf_hooks";
 import { Rng } from "../src/core/Rng.js";
 import { EventQueue } from "../src/sim/EventQueue.js";
-import { Simulation } from "../src/sim/Simulation.js";
-import type { NodeFactory, NodeSpec } from "../src/sim/index.js";
+import { Simulation } from "../src/world/Simulation.js";
+import type { NodeFactory } from "../src/sim/index.js";
+import type { NodeSpec } from "../src/world/index.js";
 
 const NODES = 64;
 const NETWORK = {

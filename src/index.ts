@@ -7,10 +7,10 @@ export { Rng, Seed, ManualClock, probability, MurphyError, ConfigError, TimeoutE
 export type { Clock, MonotonicClock, WallClock, TrueTimeInterval, Timers, TimerId, Random, Probability } from "./core/index.js";
 
 // The simulated world.
-export { Simulation, NodeFailureError, checkDeterminism } from "./sim/index.js";
-export type {
-  Message, NodeContext, NodeFactory, NodeHandlers, NodeId, NodeSpec, RunResult, SimulationConfig, Storage, TraceEvent,
-} from "./sim/index.js";
+export { Simulation } from "./world/index.js";
+export type { NodeSpec, SimulationConfig } from "./world/index.js";
+export { NodeFailureError, checkDeterminism } from "./sim/index.js";
+export type { Message, NodeContext, NodeFactory, NodeHandlers, NodeId, RunResult, Storage, TraceEvent } from "./sim/index.js";
 export type { LatencySpec } from "./net/Latency.js";
 export type { NetworkConfig, LinkOverride } from "./net/Network.js";
 

@@ -5,24 +5,10 @@
 
 import type { Rng } from "../core/Rng.js";
 import type { ByzantineBehaviorName } from "./FaultAction.js";
+import type { ByzantineBehavior } from "../sim/WorldModels.js";
 
-export interface OutgoingMessage {
-  readonly to: string;
-  readonly body: unknown;
-}
-
-export interface AdversaryTools {
-  readonly rng: Rng;
-  /** Messages this node sent before (most recent last, bounded). */
-  readonly sent: readonly OutgoingMessage[];
-  readonly self: string;
-}
-
-/** Rewrites one outgoing message into zero or more messages actually sent. */
-export type ByzantineBehavior = (
-  message: OutgoingMessage,
-  tools: AdversaryTools,
-) => OutgoingMessage[];
+// The adversary's signature is the kernel's (it calls it on every message a Byzantine node sends).
+export type { AdversaryTools, ByzantineBehavior, OutgoingMessage } from "../sim/WorldModels.js";
 
 /** Returns a copy of `body` with one leaf (number, string or boolean) changed, chosen by `rng`. */
 export function corruptValue(body: unknown, rng: Rng): unknown {

@@ -4,7 +4,7 @@
 
 import { describe, expect, it } from "vitest";
 import type { NodeFactory } from "../sim/NodeApi.js";
-import { Simulation } from "../sim/Simulation.js";
+import { Simulation } from "../world/Simulation.js";
 import { AdaptiveTimeout } from "./AdaptiveTimeout.js";
 import { fullJitterBackoff } from "./Backoff.js";
 import { DedupTable } from "./DedupTable.js";

@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { AbortedError, MurphyError } from "../core/errors.js";
 import type { NodeContext, NodeFactory } from "../sim/NodeApi.js";
-import { Simulation } from "../sim/Simulation.js";
+import { Simulation } from "../world/Simulation.js";
 import {
   constantBackoff,
   decorrelatedJitterBackoff,

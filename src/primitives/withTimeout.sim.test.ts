@@ -4,7 +4,7 @@
 
 import { describe, expect, it } from "vitest";
 import { TimeoutError } from "../core/errors.js";
-import { Simulation } from "../sim/Simulation.js";
+import { Simulation } from "../world/Simulation.js";
 import { AdaptiveTimeout } from "./AdaptiveTimeout.js";
 import { FixedTimeout } from "./FixedTimeout.js";
 import { withTimeout } from "./withTimeout.js";

@@ -21,8 +21,8 @@ import { checkByzantineAgreement } from "../check/checkByzantineAgreement.js";
 import { Rng } from "../core/Rng.js";
 import type { ByzantineBehavior } from "../faults/Byzantine.js";
 import type { NetworkConfig } from "../net/Network.js";
-import { Simulation } from "../sim/Simulation.js";
-import type { NodeSpec } from "../sim/SimulationConfig.js";
+import { Simulation } from "../world/Simulation.js";
+import type { NodeSpec } from "../world/SimulationConfig.js";
 import {
   Keyring,
   type PbftConfig,

@@ -12,8 +12,8 @@
 // ±300 ms off, gets its first NTP sync; a clock more than 128 ms ahead is stepped back. The unsafe
 // variant orders events by the wall-clock stamps, the safe one by the monotonic clock.
 
-import { Simulation } from "../sim/Simulation.js";
-import type { NodeSpec } from "../sim/SimulationConfig.js";
+import { Simulation } from "../world/Simulation.js";
+import type { NodeSpec } from "../world/SimulationConfig.js";
 import { combineHashes, type RunSeedOptions, type Scenario, type SeedOutcome } from "./Scenario.js";
 
 const DAY_MS = 86_400_000;

@@ -22,7 +22,7 @@ import { AdaptiveTimeout } from "../primitives/AdaptiveTimeout.js";
 import { FixedTimeout } from "../primitives/FixedTimeout.js";
 import type { TimeoutPolicy } from "../primitives/TimeoutPolicy.js";
 import type { NodeFactory } from "../sim/NodeApi.js";
-import { Simulation } from "../sim/Simulation.js";
+import { Simulation } from "../world/Simulation.js";
 import { combineHashes, type FigureSpec, type Scenario, type SeedOutcome } from "./Scenario.js";
 import { percentiles } from "./stats.js";
 import type { VariantSummary } from "./SweepSummary.js";

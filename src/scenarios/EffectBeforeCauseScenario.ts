@@ -12,7 +12,7 @@
 // its post, not merely concurrent) and checks that the HLC order agrees. Clocks are as good as NTP
 // on a LAN makes them (±35 ms error, ±50 ppm drift); the network delay is 1–5 ms.
 
-import { Simulation } from "../sim/Simulation.js";
+import { Simulation } from "../world/Simulation.js";
 import type { NodeFactory } from "../sim/NodeApi.js";
 import {
   compareHlc,

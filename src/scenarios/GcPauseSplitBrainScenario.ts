@@ -18,7 +18,7 @@ import { Lease } from "../primitives/Lease.js";
 import { LeaseTable, type LeaseGrant } from "../primitives/LeaseTable.js";
 import { LeaseExpiredError, LeaseHeldError } from "../primitives/errors.js";
 import type { NodeFactory } from "../sim/NodeApi.js";
-import { Simulation } from "../sim/Simulation.js";
+import { Simulation } from "../world/Simulation.js";
 import { fencedStorageNode } from "./FencedStorageNode.js";
 import { checkFencing, type FencedWrite } from "./FencedWriteLog.js";
 import { combineHashes, type RunSeedOptions, type Scenario, type SeedOutcome } from "./Scenario.js";

@@ -15,7 +15,7 @@
 // depends on (what its client read, and the client's earlier writes, transitively); a write whose
 // timestamp orders below one of them is a lost update. It also checks that replicas converged.
 
-import { Simulation } from "../sim/Simulation.js";
+import { Simulation } from "../world/Simulation.js";
 import type { NodeContext, NodeFactory } from "../sim/NodeApi.js";
 import { compareHlc, HybridLogicalClock, type HlcTimestamp } from "../primitives/index.js";
 import { combineHashes, type RunSeedOptions, type Scenario, type SeedOutcome } from "./Scenario.js";

@@ -15,7 +15,7 @@ import { figureMean } from "./SweepSummary.js";
 import { Rng, type Seed } from "../core/Rng.js";
 import { checkDurability } from "../check/checkDurability.js";
 import type { FaultAction } from "../faults/FaultAction.js";
-import { Simulation } from "../sim/Simulation.js";
+import { Simulation } from "../world/Simulation.js";
 import type { NodeFactory } from "../sim/NodeApi.js";
 import type { TraceOptions } from "../sim/Trace.js";
 import { HistoryRecorder } from "../workload/HistoryRecorder.js";

@@ -14,7 +14,7 @@ import { Rng, type Seed } from "../core/Rng.js";
 import type { Timers } from "../core/Clock.js";
 import { HeartbeatFailureDetector, QuorumFailureDetector } from "../primitives/index.js";
 import type { FaultAction } from "../faults/FaultAction.js";
-import { Simulation } from "../sim/Simulation.js";
+import { Simulation } from "../world/Simulation.js";
 import type { NodeContext, NodeFactory } from "../sim/NodeApi.js";
 import { combineHashes, type Scenario, type SeedOutcome, type Verdict } from "./Scenario.js";
 

@@ -7,7 +7,7 @@
 import { TimeoutError } from "../core/errors.js";
 import { DedupTable } from "../primitives/DedupTable.js";
 import { createRequestId } from "../primitives/requestId.js";
-import { Simulation } from "../sim/Simulation.js";
+import { Simulation } from "../world/Simulation.js";
 import type { NodeFactory } from "../sim/NodeApi.js";
 import type { FaultAction } from "../faults/FaultAction.js";
 import type { NetworkConfig } from "../net/Network.js";

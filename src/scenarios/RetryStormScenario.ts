@@ -37,7 +37,7 @@ import {
   type Backoff,
   type RetryBudget,
 } from "../primitives/index.js";
-import { Simulation } from "../sim/Simulation.js";
+import { Simulation } from "../world/Simulation.js";
 import type { NodeContext, NodeFactory } from "../sim/NodeApi.js";
 import { combineHashes, type RunSeedOptions, type Scenario, type SeedOutcome } from "./Scenario.js";
 

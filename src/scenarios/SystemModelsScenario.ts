@@ -31,7 +31,7 @@
 import { Rng } from "../core/Rng.js";
 import type { FaultAction } from "../faults/FaultAction.js";
 import { checkByzantineAgreement } from "../check/checkByzantineAgreement.js";
-import { Simulation } from "../sim/Simulation.js";
+import { Simulation } from "../world/Simulation.js";
 import { type PaxosWorld, paxosNode } from "./PaxosNode.js";
 import { figureValue, type VariantSummary } from "./SweepSummary.js";
 import { combineHashes, type RunSeedOptions, type Scenario, type SeedOutcome } from "./Scenario.js";

@@ -27,7 +27,7 @@ import { FixedTimeout } from "../primitives/FixedTimeout.js";
 import { PhiAccrualFailureDetector } from "../primitives/PhiAccrualFailureDetector.js";
 import type { TimeoutPolicy } from "../primitives/TimeoutPolicy.js";
 import type { NodeFactory } from "../sim/NodeApi.js";
-import { Simulation } from "../sim/Simulation.js";
+import { Simulation } from "../world/Simulation.js";
 import { combineHashes, type FigureSpec, type Scenario, type SeedOutcome } from "./Scenario.js";
 import type { VariantSummary } from "./SweepSummary.js";
 import { figureMean } from "./SweepSummary.js";

@@ -15,7 +15,7 @@
 // timestamp must be larger. It also checks each interval did contain true time when it was read.
 
 import { DEFAULT_EPOCH_MS } from "../clock/PhysicalClock.js";
-import { Simulation } from "../sim/Simulation.js";
+import { Simulation } from "../world/Simulation.js";
 import type { NodeFactory } from "../sim/NodeApi.js";
 import { TrueTime } from "../primitives/index.js";
 import { combineHashes, type RunSeedOptions, type Scenario, type SeedOutcome } from "./Scenario.js";

@@ -1,15 +1,18 @@
 // A node as the kernel hosts it: liveness and incarnation, pause state and the events parked
-// meanwhile, its handlers, the kernel promises it waits on, its timers, its
-// Byzantine adversary if any, and the parts that survive a crash (clock, storage, random streams).
+// meanwhile, its handlers, the kernel promises it waits on, its timers, its Byzantine adversary if
+// any, and the parts that survive a crash (clock, disk, random stream).
 
 import type { Rng } from "../core/Rng.js";
-import type { PhysicalClock } from "../clock/PhysicalClock.js";
-import type { StableStorage } from "../storage/StableStorage.js";
-import type { ByzantineBehavior, OutgoingMessage } from "../faults/Byzantine.js";
 import type { KernelPromise } from "./KernelPromise.js";
 import type { NodeHandlers } from "./NodeApi.js";
-import type { NodeSpec } from "./SimulationConfig.js";
 import type { SimEvent, TimerPayload } from "./SimEvent.js";
+import type {
+  ByzantineBehavior,
+  ClockModel,
+  DiskModel,
+  HostedNode,
+  OutgoingMessage,
+} from "./WorldModels.js";
 
 export class Host {
   alive = true;
@@ -31,13 +34,15 @@ export class Host {
   readonly sent: OutgoingMessage[] = [];
   peersCache: string[] | undefined;
   handlerCallbacks: { done: () => void; failed: (error: unknown) => void } | undefined;
-  /** The NTP daemon's measurement errors: one stream, so each sync draws a fresh error. */
-  ntpRng: Rng | undefined;
+  readonly clock: ClockModel;
+  readonly storage: DiskModel;
   constructor(
     readonly index: number,
-    readonly spec: NodeSpec,
-    readonly clock: PhysicalClock,
-    readonly storage: StableStorage,
+    readonly node: HostedNode,
     readonly rng: Rng,
-  ) {}
+  ) {
+    this.clock = node.clock;
+    this.storage = node.disk;
+    this.byzantine = node.adversary;
+  }
 }

@@ -7,9 +7,7 @@ import type { Message } from "./NodeApi.js";
 export const START = 0;
 export const DELIVER = 1;
 export const TIMER = 2;
-export const FAULT = 3;
 export const RESUME = 4;
-export const NTP = 5;
 export const HOOK = 6;
 export const TIMEOUT = 7;
 

@@ -5,7 +5,15 @@
 // the trace up to the throw, so a deterministic failure is still deterministic.
 
 import { Seed } from "../core/Rng.js";
-import type { Simulation } from "./Simulation.js";
+import type { RunResult } from "./RunResult.js";
+import type { Trace } from "./Trace.js";
+
+/** What the check runs: a simulated world (or a bare kernel), fresh for each run. */
+export interface Runnable {
+  run(options: { untilMs?: number }): Promise<RunResult>;
+  readonly trace: Trace;
+  readonly events: number;
+}
 
 export interface DeterminismMismatch {
   seed: string;
@@ -26,7 +34,7 @@ export interface DeterminismRun {
  * first run, e.g. to check that different seeds explore different executions.
  */
 export async function checkDeterminism(
-  makeSimulation: (seed: Seed) => Simulation,
+  makeSimulation: (seed: Seed) => Runnable,
   seeds: readonly (Seed | string | number | bigint)[],
   runOptions: { untilMs?: number } = {},
   onRun?: (run: DeterminismRun) => void,
@@ -45,7 +53,7 @@ export async function checkDeterminism(
 }
 
 async function runOnce(
-  sim: Simulation,
+  sim: Runnable,
   runOptions: { untilMs?: number },
 ): Promise<{ hash: string; events: number }> {
   try {

@@ -41,6 +41,11 @@ interface PendingWrite {
 }
 
 export class StableStorage {
+  /** `crashPolicy` is what a crash does to unsynced writes unless `crash()` is told otherwise. */
+  constructor(readonly crashPolicy: CrashPolicy = DEFAULT_CRASH_POLICY) {
+    validateCrashPolicy(crashPolicy, "storage.crashPolicy");
+  }
+
   /** What a crash cannot take away. */
   private readonly durable = new Map<string, unknown>();
   /** What the running node sees: durable plus every unsynced write. */
@@ -107,7 +112,7 @@ export class StableStorage {
    * the random policies, and only when there are unsynced writes), then resets the node's view to
    * the disk. Synced writes always survive.
    */
-  crash(rng: Rng, policy: CrashPolicy = DEFAULT_CRASH_POLICY): CrashOutcome {
+  crash(rng: Rng, policy: CrashPolicy = this.crashPolicy): CrashOutcome {
     validateCrashPolicy(policy, "crash.policy");
     const n = this.pending.length;
     let kept: PendingWrite[];

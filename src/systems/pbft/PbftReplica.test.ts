@@ -4,8 +4,8 @@
 import { describe, expect, it } from "vitest";
 import { Rng } from "../../core/Rng.js";
 import type { ByzantineBehavior } from "../../faults/Byzantine.js";
-import { Simulation } from "../../sim/Simulation.js";
-import type { NodeSpec } from "../../sim/SimulationConfig.js";
+import { Simulation } from "../../world/Simulation.js";
+import type { NodeSpec } from "../../world/SimulationConfig.js";
 import { Keyring } from "./Keyring.js";
 import { pbftClient } from "./PbftClient.js";
 import { pbftConfig } from "./PbftConfig.js";

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { Simulation } from "./Simulation.js";
-import type { NodeFactory } from "./NodeApi.js";
+import type { NodeFactory } from "../sim/NodeApi.js";
 import type { SimulationConfig } from "./SimulationConfig.js";
-import type { TraceEvent } from "./Trace.js";
+import type { TraceEvent } from "../sim/Trace.js";
 
 // One test per fault kind that Simulation.test.ts does not already cover. Each shows the fault's
 // effect in the trace (or in what the nodes observe), with virtual times chosen so that the

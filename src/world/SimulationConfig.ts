@@ -5,9 +5,10 @@
 import type { Seed } from "../core/Rng.js";
 import type { NetworkConfig } from "../net/Network.js";
 import type { ByzantineBehavior } from "../faults/Byzantine.js";
+import type { KernelLimits } from "../sim/Kernel.js";
 import type { ByzantineBehaviorName, FaultAction } from "../faults/FaultAction.js";
-import type { TraceOptions } from "./Trace.js";
-import type { NodeFactory } from "./NodeApi.js";
+import type { TraceOptions } from "../sim/Trace.js";
+import type { NodeFactory } from "../sim/NodeApi.js";
 
 export interface NodeClockOptions {
   /** Fixed drift of this node's oscillator, in parts per million (positive runs fast). */
@@ -54,12 +55,8 @@ export interface ClocksConfig {
 import type { CrashPolicy } from "../storage/StableStorage.js";
 export type { CrashPolicy };
 
-export interface SimulationLimits {
-  /** Stop after this many events (default 50 million). */
-  maxEvents?: number;
-  /** Fail if more than this many events are pending at once (default 10 million). */
-  maxQueuedEvents?: number;
-}
+/** Bounds on a run: how many events in all, how many pending at once. */
+export type SimulationLimits = KernelLimits;
 
 export interface SimulationConfig {
   seed: Seed | string | number | bigint;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Simulation } from "./Simulation.js";
-import type { NodeFactory } from "./NodeApi.js";
+import type { NodeFactory } from "../sim/NodeApi.js";
 
 const echo: NodeFactory = (ctx) => ({
   onMessage(m) {

@@ -1,16 +1,33 @@
-// Builds each node's host from its spec and the world's clock settings: a physical clock with its
+// Builds each node's hardware from its spec and the world's settings: a physical clock with its
 // drift and initial offset (drawn from the node's own clock stream unless the spec fixes them),
-// empty stable storage, the node's random stream, and its adversary if it starts Byzantine.
+// an empty disk with its crash policy, and its adversary if it starts Byzantine.
 
 import type { Rng } from "../core/Rng.js";
 import { requireNonNegative, requirePositive } from "../core/validate.js";
 import { PhysicalClock } from "../clock/PhysicalClock.js";
 import { byzantineBehavior } from "../faults/Byzantine.js";
 import { StableStorage, validateCrashPolicy } from "../storage/StableStorage.js";
-import { Host } from "./Host.js";
-import type { ClocksConfig, NodeSpec, NtpOptions } from "./SimulationConfig.js";
+import type { HostedNode } from "../sim/WorldModels.js";
+import type { NodeSpec, NtpOptions, SimulationConfig } from "./SimulationConfig.js";
 
-export function buildHosts(specs: readonly NodeSpec[], clocks: ClocksConfig, rng: Rng): Host[] {
+/** A node's spec, its models, and the kernel's view of them. */
+export interface BuiltNode {
+  readonly spec: NodeSpec;
+  readonly clock: PhysicalClock;
+  readonly disk: StableStorage;
+  readonly hosted: HostedNode;
+}
+
+export function buildNodes(
+  specs: readonly NodeSpec[],
+  config: Pick<SimulationConfig, "clocks" | "storage">,
+  rng: Rng,
+): BuiltNode[] {
+  const clocks = config.clocks ?? {};
+  const crashPolicy = validateCrashPolicy(
+    config.storage?.crashPolicy ?? "random-prefix",
+    "storage.crashPolicy",
+  );
   const driftPpmMax = requireNonNegative("clocks.driftPpmMax", clocks.driftPpmMax ?? 0);
   const offsetMsMax = requireNonNegative(
     "clocks.initialOffsetMsMax",
@@ -39,17 +56,22 @@ export function buildHosts(specs: readonly NodeSpec[], clocks: ClocksConfig, rng
     if (spec.clock?.ntpErrorMs !== undefined) {
       requireNonNegative(`nodes[${i}].clock.ntpErrorMs`, spec.clock.ntpErrorMs);
     }
-    if (spec.storage?.crashPolicy !== undefined) {
-      validateCrashPolicy(spec.storage.crashPolicy, `nodes[${i}].storage.crashPolicy`);
-    }
-    const host = new Host(i, spec, clock, new StableStorage(), rng.derive(`node/${spec.id}`));
-    if (spec.byzantine !== undefined) {
-      host.byzantine =
-        typeof spec.byzantine === "function"
-          ? spec.byzantine
-          : byzantineBehavior(spec.byzantine, spec.mutate);
-    }
-    return host;
+    const disk = new StableStorage(
+      validateCrashPolicy(
+        spec.storage?.crashPolicy ?? crashPolicy,
+        `nodes[${i}].storage.crashPolicy`,
+      ),
+    );
+    const adversary =
+      spec.byzantine === undefined || typeof spec.byzantine === "function"
+        ? spec.byzantine
+        : byzantineBehavior(spec.byzantine, spec.mutate);
+    return {
+      spec,
+      clock,
+      disk,
+      hosted: { id: spec.id, factory: spec.factory, clock, disk, adversary },
+    };
   });
 }
 

@@ -1,31 +1,21 @@
-// The deterministic world. One event queue ordered by (virtual time, sequence); one seed from
-// which every node, link and fault source derives its own random stream; nodes written against
-// the context API in callback or async style. After each event the kernel lets the continuations
-// that event woke run to their next suspension before it takes the next event, so async code sees
-// the time of the event that woke it. Same seed and same config give the same trace, bit for bit.
+// The kernel: one event queue ordered by (virtual time, sequence), the nodes it hosts, and the
+// trace. Nodes are written against the context API in callback or async style. After each event
+// the kernel lets the continuations that event woke run to their next suspension before it takes
+// the next event, so async code sees the time of the event that woke it. The world models (network,
+// clocks, disks, adversaries) plug in through `WorldModels.ts`; `src/world/Simulation.ts` builds
+// them from a config and plays the fault schedule. Same seed and same models give the same trace.
 
 import { AbortedError, ConfigError } from "../core/errors.js";
-import { Rng, Seed } from "../core/Rng.js";
+import { Rng, type Seed } from "../core/Rng.js";
 import type { TimerId } from "../core/Clock.js";
 import { requireInteger, requireNonNegative, requireOneOf } from "../core/validate.js";
-import { Network } from "../net/Network.js";
-import { PhysicalClock } from "../clock/PhysicalClock.js";
-import { StableStorage, validateCrashPolicy } from "../storage/StableStorage.js";
-import { byzantineBehavior } from "../faults/Byzantine.js";
-import { describeFault, validateFaultSchedule, type FaultAction } from "../faults/FaultAction.js";
 import { EventQueue } from "./EventQueue.js";
-import { applyNetworkFault } from "./applyNetworkFault.js";
-import { buildHosts, validateNtp } from "./buildHosts.js";
-import { checkConfigKeys } from "./checkConfigKeys.js";
-import type { Host } from "./Host.js";
+import { Host } from "./Host.js";
 import { makeNodeContext } from "./makeNodeContext.js";
-import { normaliseNodes } from "./normaliseNodes.js";
 import { NodeFailureError, type RunResult, type StopReason } from "./RunResult.js";
 import {
   DELIVER,
-  FAULT,
   HOOK,
-  NTP,
   RESUME,
   SimEvent,
   START,
@@ -36,9 +26,26 @@ import {
 } from "./SimEvent.js";
 import { timeoutError } from "./timeoutError.js";
 import { KernelPromise, type ContinuationCounter } from "./KernelPromise.js";
-import { Trace } from "./Trace.js";
+import { Trace, type TraceOptions } from "./Trace.js";
 import type { NodeContext } from "./NodeApi.js";
-import type { CrashPolicy, NtpOptions, SimulationConfig } from "./SimulationConfig.js";
+import type { ByzantineBehavior, HostedNode, NetworkModel } from "./WorldModels.js";
+
+export interface KernelLimits {
+  /** Stop after this many events (default 50 million). */
+  maxEvents?: number;
+  /** Fail if more than this many events are pending at once (default 10 million). */
+  maxQueuedEvents?: number;
+}
+
+export interface KernelConfig {
+  seed: Seed;
+  nodes: readonly HostedNode[];
+  network: NetworkModel;
+  limits?: KernelLimits | undefined;
+  trace?: TraceOptions | undefined;
+  /** What a node's uncaught error does: stop the run with the error (default), or crash the node. */
+  onNodeError?: "throw" | "crash-node" | undefined;
+}
 
 /** How many microtask ticks the kernel waits, at most, for woken continuations per event. */
 const MAX_DRAIN_TICKS = 64;
@@ -52,10 +59,10 @@ const IDLE_TICKS = 16;
  */
 const USER_TICKS = 3;
 
-export class Simulation implements ContinuationCounter {
+export class Kernel implements ContinuationCounter {
   readonly seed: Seed;
   readonly trace: Trace;
-  readonly network: Network;
+  readonly network: NetworkModel;
   readonly nodeIds: readonly string[];
   active = 0;
   asyncTouched = false;
@@ -64,13 +71,10 @@ export class Simulation implements ContinuationCounter {
   private asyncWorld = false;
   /** User code ran in an async world: plain promises it settled may have woken continuations. */
   private userWake = false;
-  private readonly rng: Rng;
   private readonly queue: EventQueue<SimEvent>;
   private readonly hosts: Host[];
   private readonly index: Map<string, number>;
   private readonly maxEvents: number;
-  private readonly ntp: Required<NtpOptions> | undefined;
-  private readonly crashPolicy: CrashPolicy;
   private readonly onNodeError: "throw" | "crash-node";
   private nowMicros = 0;
   private eventCount = 0;
@@ -80,33 +84,23 @@ export class Simulation implements ContinuationCounter {
   private failure: NodeFailureError | undefined;
   private started = false;
 
-  constructor(config: SimulationConfig) {
-    checkConfigKeys(config);
-    this.seed = config.seed instanceof Seed ? config.seed : Seed.parse(config.seed);
-    this.rng = new Rng(this.seed);
-    const specs = normaliseNodes(config.nodes);
-    this.nodeIds = specs.map((s) => s.id);
+  constructor(config: KernelConfig) {
+    this.seed = config.seed;
+    this.nodeIds = config.nodes.map((n) => n.id);
     this.index = new Map(this.nodeIds.map((id, i) => [id, i]));
     this.trace = new Trace(this.nodeIds, config.trace);
-    this.network = new Network(config.network ?? {}, this.nodeIds, this.rng.derive("network"));
+    this.network = config.network;
     const limits = config.limits ?? {};
     this.maxEvents = requireInteger("limits.maxEvents", limits.maxEvents ?? 50_000_000, 1);
     this.queue = new EventQueue(
       requireInteger("limits.maxQueuedEvents", limits.maxQueuedEvents ?? 10_000_000, 1),
     );
-    this.crashPolicy = validateCrashPolicy(
-      config.storage?.crashPolicy ?? "random-prefix",
-      "storage.crashPolicy",
-    );
     this.onNodeError = requireOneOf("onNodeError", config.onNodeError ?? "throw", [
       "throw",
       "crash-node",
     ]);
-    this.ntp = validateNtp(config.clocks?.ntp);
-    this.hosts = buildHosts(specs, config.clocks ?? {}, this.rng);
-    const faults = validateFaultSchedule(config.faults ?? [], this.nodeIds);
-    for (const action of faults)
-      this.schedule(Math.round(action.atMs * 1000), FAULT, -1, 0, 0, action);
+    const root = new Rng(this.seed);
+    this.hosts = config.nodes.map((node, i) => new Host(i, node, root.derive(`node/${node.id}`)));
   }
 
   // --- Observing the world ---------------------------------------------------------------------
@@ -119,32 +113,13 @@ export class Simulation implements ContinuationCounter {
     return this.eventCount;
   }
 
-  /** Stable storage of a node, for checks after the run (it survives crashes). */
-  storageOf(id: string): StableStorage {
-    return this.host(id, "storageOf").storage;
+  isAlive(index: number): boolean {
+    return this.hosts[index]!.alive;
   }
 
-  clockOf(id: string): PhysicalClock {
-    return this.host(id, "clockOf").clock;
-  }
-
-  isAlive(id: string): boolean {
-    return this.host(id, "isAlive").alive;
-  }
-
-  /** Runs `callback` at virtual time `atMs` (for drivers that sample or inject). */
-  at(atMs: number, callback: () => void): void {
-    requireNonNegative("at.atMs", atMs);
-    this.schedule(Math.round(atMs * 1000), HOOK, -1, 0, 0, callback);
-  }
-
-  /** Applies a fault now (from a hook), exactly as a scheduled one would be. */
-  inject(action: FaultAction): void {
-    const [valid] = validateFaultSchedule(
-      [{ ...action, atMs: this.nowMicros / 1000 }],
-      this.nodeIds,
-    );
-    this.applyFault(valid!);
+  /** Runs `callback` at virtual time `timeMicros` (for the world's faults, drivers and daemons). */
+  at(timeMicros: number, callback: () => void): void {
+    this.schedule(timeMicros, HOOK, -1, 0, 0, callback);
   }
 
   // --- Running -----------------------------------------------------------------------------------
@@ -155,7 +130,7 @@ export class Simulation implements ContinuationCounter {
       options.untilMs === undefined
         ? Infinity
         : Math.round(requireNonNegative("untilMs", options.untilMs) * 1000);
-    this.startOnce();
+    this.start();
     // Events run synchronously until one wakes async code; then the loop yields one microtask at
     // a time (cheaper than awaiting) until the woken continuations have suspended again.
     return new Promise<RunResult>((resolve, reject) => {
@@ -229,16 +204,11 @@ export class Simulation implements ContinuationCounter {
     return ticks;
   }
 
-  private startOnce(): void {
+  /** Schedules every node's start (once); `run` calls it, the world may call it first. */
+  start(): void {
     if (this.started) return;
     this.started = true;
     for (const host of this.hosts) this.schedule(0, START, host.index, 0, 0, undefined);
-    if (this.ntp === undefined) return;
-    const intervalMicros = Math.round(this.ntp.intervalMs * 1000);
-    for (const host of this.hosts) {
-      const phase = this.rng.derive(`ntp-phase/${this.nodeIds[host.index]}`).int(intervalMicros);
-      this.schedule(phase, NTP, host.index, 0, 0, undefined);
-    }
   }
 
   private result(stopReason: StopReason, untilMicros: number): RunResult {
@@ -269,12 +239,8 @@ export class Simulation implements ContinuationCounter {
         return this.fireTimer(ev);
       case START:
         return this.startNode(ev);
-      case FAULT:
-        return this.applyFault(ev.payload as FaultAction);
       case RESUME:
         return this.resume(this.hosts[ev.node]!);
-      case NTP:
-        return this.ntpSync(this.hosts[ev.node]!);
       case TIMEOUT:
         return this.timeout(ev);
       case HOOK:
@@ -310,7 +276,7 @@ export class Simulation implements ContinuationCounter {
     const ctx = this.makeContext(host);
     this.trace.record(host.incarnation === 0 ? "start" : "recover", this.nowMicros, host.index);
     this.invoke(host, () => {
-      host.handlers = host.spec.factory(ctx) ?? {};
+      host.handlers = host.node.factory(ctx) ?? {};
       return host.handlers.onStart?.();
     });
   }
@@ -418,7 +384,7 @@ export class Simulation implements ContinuationCounter {
     const id = this.nodeIds[host.index]!;
     if (this.onNodeError === "crash-node") {
       this.trace.record("log", this.nowMicros, host.index, -1, -1, `uncaught: ${String(error)}`);
-      this.crash(host);
+      this.crashHost(host);
       return;
     }
     this.failure ??= new NodeFailureError(id, this.nowMicros, this.seed.toString(), error);
@@ -602,68 +568,36 @@ export class Simulation implements ContinuationCounter {
     });
   }
 
-  // --- Faults ----------------------------------------------------------------------------------
+  // --- Process faults: the world applies the rest to its own models -------------------------
 
-  private host(id: string, field: string): Host {
-    const i = this.index.get(id);
-    if (i === undefined) {
-      throw new ConfigError({
-        field,
-        value: id,
-        expected: "the id of a node in this world",
-        fix: `use one of ${this.nodeIds.slice(0, 8).join(", ")}`,
-      });
-    }
-    return this.hosts[i]!;
-  }
-
-  private applyFault(a: FaultAction): void {
-    const idx = (id: string) => this.index.get(id)!;
-    const target = "node" in a ? idx(a.node) : -1;
-    this.trace.record("fault", this.nowMicros, target, -1, -1, describeFault(a));
-    if (applyNetworkFault(this.network, a, idx)) return;
-    switch (a.kind) {
-      case "pause":
-        return this.pause(this.hosts[target]!, Math.round(a.durationMs * 1000));
-      case "crash": {
-        const host = this.hosts[target]!;
-        if (!host.alive) return; // already down: a second crash changes nothing
-        this.crash(host);
-        if (a.recoverAfterMs !== undefined) {
-          this.schedule(this.nowMicros + Math.round(a.recoverAfterMs * 1000), FAULT, -1, 0, 0, {
-            atMs: 0,
-            kind: "recover",
-            node: a.node,
-          } satisfies FaultAction);
-        }
-        return;
-      }
-      case "recover":
-        return this.recover(this.hosts[target]!);
-      case "clock-jump":
-        this.hosts[target]!.clock.step(this.nowMicros, Math.round(a.deltaMs * 1000));
-        this.trace.record("clock", this.nowMicros, target, -1, -1, `step ${a.deltaMs}ms`);
-        return;
-      case "clock-drift":
-        this.hosts[target]!.clock.setDriftPpm(this.nowMicros, a.driftPpm);
-        this.trace.record("clock", this.nowMicros, target, -1, -1, `drift ${a.driftPpm}ppm`);
-        return;
-      case "byzantine": {
-        const host = this.hosts[target]!;
-        host.byzantine =
-          a.behavior === "honest" ? undefined : byzantineBehavior(a.behavior, host.spec.mutate);
-        return;
-      }
-      default:
-        return;
-    }
-  }
-
-  private pause(host: Host, durationMicros: number): void {
+  /** Stops the node handling events for `durationMicros`; what arrives meanwhile is parked. */
+  pause(index: number, durationMicros: number): void {
+    const host = this.hosts[index]!;
     const until = Math.max(host.pausedUntilMicros, this.nowMicros + durationMicros);
     host.pausedUntilMicros = until;
     this.trace.record("pause", this.nowMicros, host.index, -1, -1, `${durationMicros / 1000}ms`);
     this.schedule(until, RESUME, host.index, 0, 0, undefined);
+  }
+
+  /** Crashes the node; false if it was already down (a second crash changes nothing). */
+  crash(index: number): boolean {
+    const host = this.hosts[index]!;
+    if (!host.alive) return false;
+    this.crashHost(host);
+    return true;
+  }
+
+  /** Restarts a crashed node from its disk, now. */
+  recover(index: number): void {
+    const host = this.hosts[index]!;
+    if (host.alive) return;
+    host.alive = true;
+    this.schedule(this.nowMicros, START, host.index, host.incarnation, 0, undefined);
+  }
+
+  /** Replaces the node's adversary; undefined makes it honest again. */
+  setAdversary(index: number, adversary: ByzantineBehavior | undefined): void {
+    this.hosts[index]!.byzantine = adversary;
   }
 
   private resume(host: Host): void {
@@ -678,7 +612,7 @@ export class Simulation implements ContinuationCounter {
     }
   }
 
-  private crash(host: Host): void {
+  private crashHost(host: Host): void {
     if (!host.alive) return;
     host.alive = false;
     host.incarnation++;
@@ -699,8 +633,7 @@ export class Simulation implements ContinuationCounter {
     host.requests.clear();
     host.timers.clear();
     host.handlers = {};
-    const policy = host.spec.storage?.crashPolicy ?? this.crashPolicy;
-    const lost = host.storage.crash(host.rng.derive(`crash/${host.incarnation}`), policy);
+    const lost = host.storage.crash(host.rng.derive(`crash/${host.incarnation}`));
     this.trace.record(
       "crash",
       this.nowMicros,
@@ -708,40 +641,6 @@ export class Simulation implements ContinuationCounter {
       -1,
       -1,
       `lost ${lost.lostWrites} unsynced writes`,
-    );
-  }
-
-  private recover(host: Host): void {
-    if (host.alive) return;
-    host.alive = true;
-    this.schedule(this.nowMicros, START, host.index, host.incarnation, 0, undefined);
-  }
-
-  private ntpSync(host: Host): void {
-    const ntp = this.ntp!;
-    const rng = (host.ntpRng ??= host.rng.derive("ntp"));
-    const errorMs = host.spec.clock?.ntpErrorMs ?? ntp.errorMs;
-    const errorMicros = Math.round(rng.uniform(-errorMs, errorMs) * 1000);
-    const result = host.clock.ntpSync(this.nowMicros, errorMicros, {
-      stepThresholdMs: ntp.stepThresholdMs,
-      slewRatePpm: ntp.slewRatePpm,
-      uncertaintyMs: errorMs,
-    });
-    this.trace.record(
-      "clock",
-      this.nowMicros,
-      host.index,
-      -1,
-      -1,
-      `ntp ${result.action} ${result.offsetMicros}us`,
-    );
-    this.schedule(
-      this.nowMicros + Math.round(ntp.intervalMs * 1000),
-      NTP,
-      host.index,
-      0,
-      0,
-      undefined,
     );
   }
 }

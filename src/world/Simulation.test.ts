@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, TimeoutError } from "../core/errors.js";
 import { Simulation } from "./Simulation.js";
-import type { NodeFactory } from "./NodeApi.js";
+import type { NodeFactory } from "../sim/NodeApi.js";
 import type { SimulationConfig } from "./SimulationConfig.js";
-import type { TraceEvent } from "./Trace.js";
+import type { TraceEvent } from "../sim/Trace.js";
 
 /** A node that echoes every request back. */
 const echo: NodeFactory = (ctx) => ({
@@ -426,7 +426,7 @@ describe("Simulation: forced reordering and per-node settings", () => {
   });
 
   it("shows that a node's own crash policy overrides the world's: its unsynced writes survive", async () => {
-    const writer = (ctx: import("./NodeApi.js").NodeContext) => ({
+    const writer = (ctx: import("../sim/NodeApi.js").NodeContext) => ({
       onStart() {
         if (ctx.incarnation === 0) for (let i = 0; i < 5; i++) ctx.storage.set(`k${i}`, i);
       },

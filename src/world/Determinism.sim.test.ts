@@ -3,10 +3,10 @@ import { TimeoutError } from "../core/errors.js";
 import { Rng, Seed } from "../core/Rng.js";
 import type { LatencySpec } from "../net/Latency.js";
 import { DEFAULT_RANDOM_FAULT_KINDS, randomFaultSchedule } from "../faults/RandomFaultSchedule.js";
-import { checkDeterminism, type DeterminismRun } from "./checkDeterminism.js";
+import { checkDeterminism, type DeterminismRun } from "../sim/checkDeterminism.js";
 import { Simulation } from "./Simulation.js";
-import type { NodeFactory } from "./NodeApi.js";
-import type { TraceOptions } from "./Trace.js";
+import type { NodeFactory } from "../sim/NodeApi.js";
+import type { TraceOptions } from "../sim/Trace.js";
 
 // A small world that exercises every part of the kernel at once: async and callback clients doing
 // request/response with timeouts, an async and a callback server writing to storage with

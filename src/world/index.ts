@@ -1,0 +1,2 @@
+export * from "./Simulation.js";
+export * from "./SimulationConfig.js";
