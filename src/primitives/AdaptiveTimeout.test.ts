@@ -43,7 +43,7 @@ describe("AdaptiveTimeout", () => {
   it("shows that the false-timeout-rate variant times out about the chosen fraction of healthy calls", () => {
     const t = AdaptiveTimeout.forFalseTimeoutRate({
       falseTimeoutRate: 0.01,
-      paddingMs: 0,
+      paddingRatio: 0,
       minTimeoutMs: 1,
     });
     expect(t.windowSize).toBe(1000);
@@ -58,7 +58,10 @@ describe("AdaptiveTimeout", () => {
     expect(late / 100_000).toBeLessThan(0.02);
     const padded = AdaptiveTimeout.forFalseTimeoutRate({ falseTimeoutRate: 0.01, paddingMs: 40 });
     for (let i = 0; i < 1000; i++) padded.recordResponseMs(1000);
-    expect(padded.timeoutMs()).toBe(1040);
+    expect(padded.timeoutMs()).toBe(1000 * 1.05 + 40); // default paddingRatio 5%, then paddingMs
+    const bare = AdaptiveTimeout.forFalseTimeoutRate({ falseTimeoutRate: 0.01, paddingRatio: 0 });
+    for (let i = 0; i < 1000; i++) bare.recordResponseMs(1000);
+    expect(bare.timeoutMs()).toBe(1000);
   });
 
   it("shows that the target-rate variant keeps its initial timeout until the window holds 1 / rate samples, so a few fast first calls cannot pin it low", () => {
@@ -71,7 +74,7 @@ describe("AdaptiveTimeout", () => {
     for (let i = 0; i < 99; i++) t.recordResponseMs(20);
     expect(t.timeoutMs()).toBe(1_000);
     t.recordResponseMs(20);
-    expect(t.timeoutMs()).toBe(20);
+    expect(t.timeoutMs()).toBe(21); // p99 of the window, 20, padded by the default 5%
     expect(new AdaptiveTimeout().minSamples).toBe(1); // the chapter's rule: trust the first sample
   });
 
@@ -89,6 +92,9 @@ describe("AdaptiveTimeout", () => {
     expect(() =>
       AdaptiveTimeout.forFalseTimeoutRate({ falseTimeoutRate: 0.001, windowSize: 100 }),
     ).toThrow(/>= 1 \/ falseTimeoutRate = 1000/);
+    expect(() =>
+      AdaptiveTimeout.forFalseTimeoutRate({ falseTimeoutRate: 0.01, paddingRatio: -0.1 }),
+    ).toThrow(/paddingRatio/);
     expect(() => new AdaptiveTimeout().recordResponseMs(-1)).toThrow(/responseMs/);
     expect(() => new AdaptiveTimeout({ minSamples: 0 })).toThrow(
       /`minSamples` must be an integer >= 1, got 0/,

@@ -5,15 +5,16 @@
 //
 // `AdaptiveTimeout.forFalseTimeoutRate` builds the other common shape: choose how often a healthy
 // call may be timed out (say 0.1%) and use that percentile, with padding for what the window has
-// not seen. It waits for 1 / falseTimeoutRate samples before trusting the window: the percentile
-// of a few samples is just their maximum, and a timeout set that low would be stuck there.
+// not seen (5% of the percentile by default). It waits for 1 / falseTimeoutRate samples before
+// trusting the window: the percentile of a few samples is just their maximum, and a timeout set
+// that low would be stuck there.
 //
 // A timed-out call should be recorded as lasting its timeout (it lasted at least that long), as
 // `withTimeout` does. Dropping it instead hides the tail from the window, and a policy that times
 // out at a percentile of what it saw then lowers its timeout after every window, until most calls
 // time out (a simulated run went from the target 1% to 8%). Recorded that way, the timeout can
-// only rise through the multiplier or `paddingMs`: with multiplier 1, give some padding (a few
-// percent of the percentile), else sampling noise ratchets it below the target percentile.
+// only rise through the multiplier or `paddingMs`: with multiplier 1 and no padding, sampling
+// noise ratchets it below the target percentile — hence `paddingRatio`'s default of 5%.
 // Percentiles are nearest-rank: the p-th percentile of n samples is the ceil(p·n)-th smallest.
 
 import { percentile } from "../core/percentile.js";
@@ -54,6 +55,11 @@ export interface FalseTimeoutRateOptions extends Omit<
 > {
   /** Fraction of healthy calls allowed to time out, in (0, 1), e.g. 0.001 for 0.1%. */
   readonly falseTimeoutRate: number;
+  /**
+   * Padding as a fraction of the percentile, in [0, 1]: timeout = percentile × (1 + paddingRatio)
+   * + paddingMs. Default 0.05. At 0 the timeout ratchets down and overshoots the target rate.
+   */
+  readonly paddingRatio?: number;
 }
 
 export class AdaptiveTimeout implements TimeoutPolicy {
@@ -110,7 +116,7 @@ export class AdaptiveTimeout implements TimeoutPolicy {
   }
 
   /**
-   * Timeout = the (1 − falseTimeoutRate) percentile + paddingMs. The window must hold at least
+   * Timeout = the (1 − falseTimeoutRate) percentile × (1 + paddingRatio) + paddingMs. The window must hold at least
    * 1 / falseTimeoutRate samples, else that percentile is just the window's maximum.
    */
   static forFalseTimeoutRate(options: FalseTimeoutRateOptions): AdaptiveTimeout {
@@ -133,12 +139,14 @@ export class AdaptiveTimeout implements TimeoutPolicy {
         fix: `keep at least ${needed} samples, or accept a higher falseTimeoutRate`,
       });
     }
+    const paddingRatio = requireRange("paddingRatio", options.paddingRatio ?? 0.05, 0, 1);
+    const { paddingRatio: _ratio, falseTimeoutRate: _rate, ...rest } = options;
     return new AdaptiveTimeout({
-      ...options,
+      ...rest,
       windowSize,
       minSamples: options.minSamples ?? needed,
       percentile: 1 - rate,
-      multiplier: 1,
+      multiplier: 1 + paddingRatio,
       paddingMs: options.paddingMs ?? 0,
     });
   }

@@ -56,23 +56,27 @@ describe("withTimeout in the simulator", () => {
     expect(seen).toEqual(["E_TIMEOUT definite=false aborted=true after 50", "done in 20 after 30"]);
   });
 
-  it("shows that the target-rate adaptive timeout, learning through withTimeout from the simulated network's latency, times out at most the chosen 1% of healthy calls, and not far fewer", async () => {
-    const falseTimeoutRate = 0.01;
+  /** The fraction of 5,000 healthy calls (after 1,000 that fill the window) that timed out. */
+  async function falseTimeoutFraction(
+    rate: number,
+    paddingRatio?: number,
+    seed = 9,
+  ): Promise<number> {
     let timedOut = 0;
     let measured = 0;
     const sim = new Simulation({
-      seed: 9,
+      seed,
       network: { latency: { kind: "lognormal", medianMs: 10, sigma: 0.5 } },
       nodes: {
         server: (ctx) => ({ onMessage: (m) => ctx.reply(m, "ok") }),
         client: (ctx) => ({
           async onStart() {
             const policy = AdaptiveTimeout.forFalseTimeoutRate({
-              falseTimeoutRate,
+              falseTimeoutRate: rate,
               windowSize: 1_000,
               minTimeoutMs: 1,
               initialTimeoutMs: 1_000,
-              paddingMs: 2, // about 5% of the p99 here; without it noise ratchets the timeout down
+              ...(paddingRatio === undefined ? {} : { paddingRatio }),
             });
             for (let i = 0; i < 6_000; i++) {
               try {
@@ -85,7 +89,7 @@ describe("withTimeout in the simulator", () => {
                 if (!(error instanceof TimeoutError)) throw error;
                 if (i >= 1_000) timedOut++;
               }
-              if (i >= 1_000) measured++; // the first 1,000 calls fill the window
+              if (i >= 1_000) measured++;
             }
           },
         }),
@@ -93,7 +97,21 @@ describe("withTimeout in the simulator", () => {
     });
     await sim.run();
     expect(measured).toBe(5_000);
-    expect(timedOut / measured).toBeLessThanOrEqual(falseTimeoutRate);
-    expect(timedOut / measured).toBeGreaterThan(falseTimeoutRate / 3);
+    return timedOut / measured;
+  }
+
+  it("shows that the target-rate adaptive timeout, learning through withTimeout from the simulated network's latency, times out at most the chosen 1% of healthy calls, and not far fewer", async () => {
+    const fraction = await falseTimeoutFraction(0.01);
+    expect(fraction).toBeLessThanOrEqual(0.01);
+    expect(fraction).toBeGreaterThan(0.01 / 3);
+  });
+
+  it("shows why it pads by default: without padding, timed-out calls recorded at the timeout ratchet it down past the target", async () => {
+    for (const seed of [1, 2, 3]) {
+      const padded = await falseTimeoutFraction(0.01, undefined, seed);
+      const bare = await falseTimeoutFraction(0.01, 0, seed);
+      expect(padded, `seed ${seed}`).toBeLessThanOrEqual(0.01);
+      expect(bare, `seed ${seed}`).toBeGreaterThan(0.01);
+    }
   });
 });
