@@ -1,6 +1,6 @@
 // Sweep throughput with 1 worker (in this thread) and with 2 worker threads, on a light scenario
 // (request-response, ~0.3 ms a seed, where thread overhead shows) and a heavier one (timeouts,
-// ~4 ms a seed, where the cores pay off); prints seeds/s for each, the speed-up, and whether the
+// ~4 ms a seed, where the cores pay off); prints runs/s (a run is one seed of one variant) for each, the speed-up, and whether the
 // summaries are identical (they must be: the merge order is fixed by the seed blocks).
 
 import { performance } from "node:perf_hooks";
@@ -16,7 +16,7 @@ async function measure(
   scenario: Scenario,
   count: number,
   workers: number,
-): Promise<{ seedsPerSecond: number; json: string }> {
+): Promise<{ runsPerSecond: number; json: string }> {
   const blocks = seedBlocks(seedRange(count));
   const pool = openSweepPool({ workers });
   const start = performance.now();
@@ -34,11 +34,11 @@ async function measure(
   // missing speed-up is the machine's (other processes hold the cores) or the pool's overhead.
   const cpu = process.cpuUsage(cpuStart);
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
-  const seeds = count * scenario.variants.length;
+  const runs = count * scenario.variants.length;
   console.log(
-    `${scenario.name.padEnd(17)} ${workers} worker${workers === 1 ? " " : "s"} (${pool.mode.padEnd(10)}): ${seeds} seeds in ${seconds.toFixed(2)} s = ${(seeds / seconds).toFixed(0)} seeds/s (CPU ${cpuSeconds.toFixed(2)} s, ${(cpuSeconds / seconds).toFixed(2)} cores busy)`,
+    `${scenario.name.padEnd(17)} ${workers} worker${workers === 1 ? " " : "s"} (${pool.mode.padEnd(10)}): ${runs} runs in ${seconds.toFixed(2)} s = ${(runs / seconds).toFixed(0)} runs/s (CPU ${cpuSeconds.toFixed(2)} s, ${(cpuSeconds / seconds).toFixed(2)} cores busy)`,
   );
-  return { seedsPerSecond: seeds / seconds, json: JSON.stringify(summaries) };
+  return { runsPerSecond: runs / seconds, json: JSON.stringify(summaries) };
 }
 
 export async function run(): Promise<void> {
@@ -49,7 +49,7 @@ export async function run(): Promise<void> {
     const one = await measure(scenario, count, 1);
     const two = await measure(scenario, count, 2);
     console.log(
-      `${scenario.name.padEnd(17)} speed-up with 2 workers: ${(two.seedsPerSecond / one.seedsPerSecond).toFixed(2)}x; ` +
+      `${scenario.name.padEnd(17)} speed-up with 2 workers: ${(two.runsPerSecond / one.runsPerSecond).toFixed(2)}x; ` +
         `summaries identical: ${one.json === two.json ? "yes" : "NO (a bug: report it)"}`,
     );
   }

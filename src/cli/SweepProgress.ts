@@ -1,6 +1,6 @@
-// The progress line of a sweep on stderr: seeds done, violations found, seeds per second and the
-// time left. Drawn only on a terminal and never with --json; the wall time it keeps is also what
-// the final "seeds/s" line reports.
+// The progress line of a sweep on stderr: runs done (a run is one seed of one variant), runs that
+// found a violation, runs per second and the time left. Drawn only on a terminal and never with
+// --json; the wall time it keeps is also what the final "runs/s" line reports.
 
 import { performance } from "node:perf_hooks";
 import cliProgress from "cli-progress";
@@ -18,7 +18,7 @@ export class SweepProgress {
     if (!options.enabled || totalSeeds === 0) return;
     this.bar = new cliProgress.SingleBar(
       {
-        format: `${options.label ?? "sweep"} {bar} {value}/{total} seeds | {violations} violating | {rate} seeds/s | ETA {eta_formatted}`,
+        format: `${options.label ?? "sweep"} {bar} {value}/{total} runs | {violations} violating | {rate} runs/s | ETA {eta_formatted}`,
         stream: process.stderr,
         hideCursor: true,
         clearOnComplete: true,
@@ -35,11 +35,14 @@ export class SweepProgress {
     return !json && process.stderr.isTTY === true;
   }
 
-  /** One seed finished; `violated` if any of its properties was violated. */
+  /** One run (a seed of one variant) finished; `violated` if any property was violated. */
   readonly seed = (violated: boolean): void => {
     this.done++;
     if (violated) this.violations++;
-    this.bar?.update(this.done, { violations: this.violations, rate: this.rate().toFixed(0) });
+    this.bar?.update(this.done, {
+      violations: this.violations,
+      rate: Math.round(this.rate()).toLocaleString("en-US"),
+    });
   };
 
   elapsedSeconds(): number {
@@ -55,8 +58,9 @@ export class SweepProgress {
     this.bar?.stop();
   }
 
-  /** "1,200 seeds in 3.4 s (353 seeds/s, 2 workers)". */
+  /** "1,200 runs in 3.4 s (353 runs/s, 2 workers)". */
   summaryLine(workers: number): string {
-    return `${this.done.toLocaleString("en-US")} seeds in ${this.elapsedSeconds().toFixed(1)} s (${this.rate().toFixed(0)} seeds/s, ${workers} worker${workers === 1 ? "" : "s"})`;
+    const rate = Math.round(this.rate()).toLocaleString("en-US");
+    return `${this.done.toLocaleString("en-US")} runs in ${this.elapsedSeconds().toFixed(1)} s (${rate} runs/s, ${workers} worker${workers === 1 ? "" : "s"})`;
   }
 }

@@ -2,7 +2,7 @@
 // the first violating seed.
 
 import pc from "picocolors";
-import type { Scenario } from "../scenarios/Scenario.js";
+import type { FigureSpec, Scenario } from "../scenarios/Scenario.js";
 import { figureValue, type VariantSummary } from "../scenarios/SweepSummary.js";
 import { replayCommand } from "../scenarios/runSweep.js";
 
@@ -10,8 +10,26 @@ export function formatNumber(value: number | undefined): string {
   if (value === undefined || Number.isNaN(value)) return "-";
   if (Number.isInteger(value)) return value.toLocaleString("en-US");
   const abs = Math.abs(value);
-  return abs >= 100 ? value.toFixed(0) : abs >= 1 ? value.toFixed(2) : value.toFixed(3);
+  if (abs >= 100) return Math.round(value).toLocaleString("en-US");
+  return abs >= 1 ? value.toFixed(2) : value.toFixed(3);
 }
+
+/** A figure's value over the seeds, saying how it was summarised: "mean 269", "total 80,828". */
+export function showFigure(value: number | undefined, spec: FigureSpec): string {
+  if (value === undefined) return "-";
+  if (spec.kind === "rate") return `${(value * 100).toFixed(1)}% of seeds`;
+  const unit = spec.unit ? ` ${spec.unit}` : "";
+  return `${FIGURE_KIND_LABEL[spec.kind]} ${formatNumber(value)}${unit}`;
+}
+
+/** Says how a figure is summarised over the seeds, so that means and totals are not confused. */
+export const FIGURE_KIND_LABEL = {
+  mean: "mean",
+  sum: "total",
+  max: "max",
+  min: "min",
+  rate: "",
+} as const;
 
 export function percent(part: number, whole: number): string {
   return whole === 0 ? "-" : `${((100 * part) / whole).toFixed(1)}%`;
@@ -45,11 +63,8 @@ export function formatSweep(scenario: Scenario, summaries: readonly VariantSumma
     for (const spec of scenario.figures) {
       const value = figureValue(summary, spec);
       if (value === undefined) continue;
-      const shown = spec.kind === "rate" ? `${(value * 100).toFixed(1)}%` : formatNumber(value);
       lines.push(
-        pc.dim(
-          `  ${(spec.description ?? spec.name).padEnd(44)} ${shown}${spec.unit ? ` ${spec.unit}` : ""}`,
-        ),
+        pc.dim(`  ${(spec.description ?? spec.name).padEnd(44)} ${showFigure(value, spec)}`),
       );
     }
   }

@@ -96,7 +96,9 @@ describe("tourTable", () => {
     // Shows the table's shape; colours are off under vitest (no TTY).
     const lines = tourTable([good()]).map((l) => stripVTControlCharacters(l));
     expect(lines[0]).toMatch(/^scenario\s+property\s+unsafe\s+safe\s+key figures/);
-    expect(lines[1]).toMatch(/^demo\s+a\s+4\/10\s+0\/10\s+f1 2\.50 \| 2\.50; f2 - \| -$/);
+    expect(lines[1]).toMatch(
+      /^demo\s+a\s+4\/10\s+0\/10\s+f1 mean 2\.50 \| 2\.50; f2 - \| - of seeds$/,
+    );
     expect(lines[2]).toMatch(/^\s+b\s+0\/10\s+0\/10$/);
     expect(tourTable([{ scenario, error: "x" }])[1]).toMatch(/failed/);
   });

@@ -7,7 +7,7 @@ import pc from "picocolors";
 import type { FigureSpec, Scenario } from "../scenarios/Scenario.js";
 import { figureValue, type VariantSummary } from "../scenarios/SweepSummary.js";
 import { replayCommand } from "../scenarios/runSweep.js";
-import { formatNumber } from "./formatSweep.js";
+import { FIGURE_KIND_LABEL, formatNumber } from "./formatSweep.js";
 
 export interface TourEntry {
   scenario: Scenario;
@@ -79,7 +79,7 @@ function verdictCell(summary: VariantSummary | undefined, property: string, unsa
   return { text, color: p.violated > 0 ? pc.red : pc.green };
 }
 
-function showFigure(summary: VariantSummary | undefined, spec: FigureSpec): string {
+function showValue(summary: VariantSummary | undefined, spec: FigureSpec): string {
   const value = summary === undefined ? undefined : figureValue(summary, spec);
   if (value === undefined) return "-";
   return spec.kind === "rate" ? `${(value * 100).toFixed(1)}%` : formatNumber(value);
@@ -90,8 +90,10 @@ function figuresCell(entry: TourEntry): string {
   const safe = variantSummary(entry, false);
   return keyFigureSpecs(entry.scenario)
     .map((spec) => {
-      const unit = spec.unit ? ` ${spec.unit}` : "";
-      return `${spec.name} ${showFigure(unsafe, spec)} | ${showFigure(safe, spec)}${unit}`;
+      const unit = spec.unit ? ` ${spec.unit}` : spec.kind === "rate" ? " of seeds" : "";
+      const pair = `${showValue(unsafe, spec)} | ${showValue(safe, spec)}${unit}`;
+      const label = FIGURE_KIND_LABEL[spec.kind];
+      return `${spec.name} ${label === "" ? "" : `${label} `}${pair}`;
     })
     .join("; ");
 }

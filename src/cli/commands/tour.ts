@@ -40,7 +40,7 @@ export async function tourCommand(options: TourOptions): Promise<number> {
   if (!options.json) {
     console.log(
       pc.bold("murphy tour") +
-        ` — ${SCENARIOS.length} scenarios, ${totalSeeds.toLocaleString("en-US")} seeds, ${workers} worker${workers === 1 ? "" : "s"}`,
+        ` — ${SCENARIOS.length} scenarios, ${totalSeeds.toLocaleString("en-US")} runs (seed × variant), ${workers} worker${workers === 1 ? "" : "s"}`,
     );
   }
   const pool = openSweepPool({ workers });
