@@ -65,6 +65,14 @@ describe("murphy check", () => {
     expect(err.join("")).toMatch(/bad\.jsonl \(murphy\): line 2: expected an earlier invocation/);
   });
 
+  it("shows that an empty history exits 2 rather than passing: a check of nothing is a wrong file", () => {
+    const dir = mkdtempSync(join(tmpdir(), "murphy-check-"));
+    const file = join(dir, "empty.jsonl");
+    writeFileSync(file, "");
+    expect(checkCommand(file, { ...defaults, model: "register", format: "murphy" })).toBe(2);
+    expect(err.join("")).toMatch(/empty\.jsonl \(murphy\): no operations found/);
+  });
+
   it("shows that an unknown model, format, budget or file is a configuration error", () => {
     const file = corpus("register-ok.jepsen-log.txt");
     expect(() => checkCommand(file, { ...defaults, model: "regsiter" })).toThrow(

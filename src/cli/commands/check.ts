@@ -66,6 +66,13 @@ export function checkCommand(file: string, options: CheckOptions): number {
     }
     throw error;
   }
+  if (history.length === 0) {
+    // An empty history is linearizable, but a check of nothing is more likely a wrong file.
+    console.error(
+      pc.red(`murphy: ${file} (${chosen}): no operations found; pass a non-empty history`),
+    );
+    return 2;
+  }
   const clock = { monotonicMs: () => performance.now() };
   let result: LinearizabilityResult;
   try {
