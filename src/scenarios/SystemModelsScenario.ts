@@ -2,18 +2,23 @@
 // One protocol — single-decree Paxos among three nodes, each a proposer, an acceptor and a
 // learner, each proposing its own value — runs under three timing models and two crash models:
 //
-//   synchronous               latency bounded (1–5 ms), nothing else goes wrong;
+//   synchronous               every message arrives within 5 ms (latency 1–5 ms), nothing else
+//                             goes wrong;
 //   partially synchronous     until a global stabilisation time (GST, 1–2 s) the network is chaos:
 //                             random partitions, latency multiplied 5–60×, 20% loss, changing every
-//                             50–250 ms; after GST it is bounded again;
-//   asynchronous              the chaos never ends;
+//                             50–250 ms; from GST on every message arrives within 5 ms;
+//   asynchronous              the chaos never ends, and nothing is promised;
 //
 //   crash-stop                one node crashes at a random time and never comes back;
 //   crash-recovery            every node crashes once or twice and restarts 10–150 ms later with
 //                             its stable storage (unsynced writes may be lost).
 //
-// The kernel has no timing model of its own: the scenario builds GST from fault actions
-// (`partition`, `heal`, `slow`, `loss`), injected before GST and cleared at it.
+// The timing model is the world's own `timing` setting (`synchronous` with `maxDelayMs`,
+// `partially-synchronous` with `gstMs` and `maxDelayMs`, or the default `asynchronous`). The chaos
+// before GST is fault actions (`partition`, `slow`, `loss`); nothing clears them at GST: the last
+// partition, slowdown and loss rate still stand, and the bound comes from the timing model alone —
+// a message lost or partitioned from GST on arrives at the bound, as a reliable link's
+// retransmission, and a message still in flight at GST arrives by GST + 5 ms.
 //
 // Safety (agreement: no two decisions differ, even across a node's restarts; validity: the
 // decision is a proposed value) must hold in every model; liveness (every node that is up has
@@ -32,6 +37,7 @@ import { Rng } from "../core/Rng.js";
 import type { FaultAction } from "../faults/FaultAction.js";
 import { checkByzantineAgreement } from "../check/checkByzantineAgreement.js";
 import { Simulation } from "../world/Simulation.js";
+import type { TimingConfig } from "../world/SimulationConfig.js";
 import { type PaxosWorld, paxosNode } from "./PaxosNode.js";
 import { figureValue, type VariantSummary } from "./SweepSummary.js";
 import { combineHashes, type RunSeedOptions, type Scenario, type SeedOutcome } from "./Scenario.js";
@@ -42,27 +48,29 @@ export type TimingModel = (typeof TIMING_MODELS)[number];
 export type CrashModel = (typeof CRASH_MODELS)[number];
 
 const NODES = ["n1", "n2", "n3"] as const;
+/** The delay bound where timing is bounded (the synchronous world's latency is 1–5 ms anyway). */
+const MAX_DELAY_MS = 5;
 const SYNC_DEADLINE_MS = 1_000;
 const AFTER_GST_DEADLINE_MS = 1_000;
 const ASYNC_RUN_MS = 4_000;
 /** Crashes fall in a window this long, starting when the protocol is likely to decide. */
 const CRASH_WINDOW_MS = 150;
 
-/** The network chaos of the non-synchronous models, from the start until `untilMs` (GST), then calm. */
+/**
+ * The network chaos of the non-synchronous models, from the start until `untilMs` (GST). It is not
+ * cleared: from GST on, the timing model bounds whatever state it left.
+ */
 function chaos(rng: Rng, untilMs: number): FaultAction[] {
   const faults: FaultAction[] = [];
-  for (let t = rng.uniform(0, 50); t < untilMs; t += rng.uniform(50, 250)) {
+  // Compared in whole microseconds, as the world compares a partition's time with GST.
+  const before = (t: number) => Math.round(t * 1000) < Math.round(untilMs * 1000);
+  for (let t = rng.uniform(0, 50); before(t); t += rng.uniform(50, 250)) {
     const groups: string[][] = [[], [], []];
     for (const n of NODES) groups[rng.int(3)]!.push(n);
     faults.push({ atMs: t, kind: "partition", groups: groups.filter((g) => g.length > 0) });
     faults.push({ atMs: t, kind: "slow", factor: rng.uniform(5, 60) });
     faults.push({ atMs: t, kind: "loss", probability: 0.2 });
   }
-  faults.push(
-    { atMs: untilMs, kind: "heal" },
-    { atMs: untilMs, kind: "slow", factor: 1 },
-    { atMs: untilMs, kind: "loss", probability: 0 },
-  );
   return faults;
 }
 
@@ -86,6 +94,17 @@ function crashes(rng: Rng, model: CrashModel, fromMs: number): FaultAction[] {
     }
   }
   return faults;
+}
+
+function timingOf(timing: TimingModel, gstMs: number): TimingConfig {
+  switch (timing) {
+    case "synchronous":
+      return { model: "synchronous", maxDelayMs: MAX_DELAY_MS };
+    case "partially-synchronous":
+      return { model: "partially-synchronous", gstMs, maxDelayMs: MAX_DELAY_MS };
+    case "asynchronous":
+      return { model: "asynchronous" };
+  }
 }
 
 export interface ModelWorldResult {
@@ -133,7 +152,8 @@ export async function runModelWorld(
   const sim = new Simulation({
     seed: options.seed,
     nodes: Object.fromEntries(NODES.map((id) => [id, paxosNode(world, NODES, durable)])),
-    network: { latency: { kind: "uniform", minMs: 1, maxMs: 5 } },
+    network: { latency: { kind: "uniform", minMs: 1, maxMs: MAX_DELAY_MS } },
+    timing: timingOf(timing, gstMs),
     faults,
     ...(options.trace?.(label) ? { trace: options.trace(label)! } : {}),
   });

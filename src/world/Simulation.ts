@@ -1,17 +1,27 @@
-// A simulated world, built from its config: the kernel, the network between the nodes, each node's
-// physical clock, disk and adversary, the NTP daemons, and the fault schedule, played on virtual
-// time. One seed drives it all, each part from its own derived stream (`network`, `clock/<id>`,
-// `node/<id>`, ...), so changing one part of a config does not reshuffle the draws of another.
-// Same seed and same config give the same trace, bit for bit.
+// A simulated world, built from its config: the kernel, the network between the nodes and the
+// timing model it keeps, each node's physical clock, disk and adversary, the NTP daemons, and the
+// fault schedule, played on virtual time. One seed drives it all, each part from its own derived
+// stream (`network`, `clock/<id>`, `node/<id>`, ...), so changing one part of a config does not
+// reshuffle the draws of another. Same seed and same config give the same trace, bit for bit.
 
 import { ConfigError } from "../core/errors.js";
 import { Rng, Seed } from "../core/Rng.js";
 import { requireNonNegative } from "../core/validate.js";
 import { Network } from "../net/Network.js";
+import {
+  BoundedDelayNetwork,
+  validateTiming,
+  type DelayBound,
+} from "../net/BoundedDelayNetwork.js";
 import type { PhysicalClock } from "../clock/PhysicalClock.js";
 import type { StableStorage } from "../storage/StableStorage.js";
 import { byzantineBehavior } from "../faults/Byzantine.js";
-import { describeFault, validateFaultSchedule, type FaultAction } from "../faults/FaultAction.js";
+import {
+  describeFault,
+  validateFaultSchedule,
+  type FaultAction,
+  type FaultKind,
+} from "../faults/FaultAction.js";
 import { Kernel } from "../sim/Kernel.js";
 import type { RunResult } from "../sim/RunResult.js";
 import type { Trace } from "../sim/Trace.js";
@@ -23,6 +33,7 @@ import type { NtpOptions, SimulationConfig } from "./SimulationConfig.js";
 
 export class Simulation {
   readonly seed: Seed;
+  /** The network itself, which faults act on (the kernel sees it through the timing model). */
   readonly network: Network;
   readonly nodeIds: readonly string[];
   private readonly kernel: Kernel;
@@ -30,6 +41,8 @@ export class Simulation {
   private readonly index: Map<string, number>;
   private readonly ntp: Required<NtpOptions> | undefined;
   private readonly rng: Rng;
+  /** The timing model's promise, or null in an asynchronous world. */
+  private readonly bound: DelayBound | null;
   private started = false;
 
   constructor(config: SimulationConfig) {
@@ -40,19 +53,27 @@ export class Simulation {
     this.nodeIds = specs.map((s) => s.id);
     this.index = new Map(this.nodeIds.map((id, i) => [id, i]));
     this.network = new Network(config.network ?? {}, this.nodeIds, this.rng.derive("network"));
+    this.bound = validateTiming(config.timing);
     this.ntp = validateNtp(config.clocks?.ntp);
     this.nodes = buildNodes(specs, config, this.rng);
     this.kernel = new Kernel({
       seed: this.seed,
       nodes: this.nodes.map((n) => n.hosted),
-      network: this.network,
+      network:
+        this.bound === null ? this.network : new BoundedDelayNetwork(this.network, this.bound),
       limits: config.limits,
       trace: config.trace,
       onNodeError: config.onNodeError,
     });
-    for (const action of validateFaultSchedule(config.faults ?? [], this.nodeIds)) {
+    const schedule = validateFaultSchedule(config.faults ?? [], this.nodeIds);
+    // Checked on the unsorted list, so that an error names the action by its place in the config.
+    (config.faults ?? []).forEach((a, i) =>
+      refuseBrokenPromise(this.bound, a.kind, Math.round(a.atMs * 1000), `faults[${i}]`),
+    );
+    for (const action of schedule) {
       this.kernel.at(Math.round(action.atMs * 1000), () => this.applyFault(action));
     }
+    this.markGst();
   }
 
   // --- Observing the world ---------------------------------------------------------------------
@@ -94,6 +115,7 @@ export class Simulation {
   /** Applies a fault now (from a hook), exactly as a scheduled one would be. */
   inject(action: FaultAction): void {
     const [valid] = validateFaultSchedule([{ ...action, atMs: this.now / 1000 }], this.nodeIds);
+    refuseBrokenPromise(this.bound, valid!.kind, this.now, "inject");
     this.applyFault(valid!);
   }
 
@@ -149,6 +171,18 @@ export class Simulation {
     }
   }
 
+  /**
+   * One trace event at GST in a partially synchronous world, so that a reader of the trace sees
+   * where delays become bounded. Nothing is recorded per message, and nothing at all in an
+   * asynchronous world, whose trace stays what it was before timing models existed.
+   */
+  private markGst(): void {
+    const bound = this.bound;
+    if (bound === null || bound.model !== "partially-synchronous") return;
+    const text = `gst: from now on every message arrives within ${bound.maxDelayMicros / 1000} ms`;
+    this.kernel.at(bound.gstMicros, () => this.trace.record("log", this.now, -1, -1, -1, text));
+  }
+
   /** Each node's NTP daemon syncs every interval, from a phase of its own. */
   private startNtpDaemons(): void {
     const ntp = this.ntp;
@@ -191,4 +225,52 @@ export class Simulation {
   private node(id: string, field: string): BuiltNode {
     return this.nodes[this.indexOf(id, field)]!;
   }
+}
+
+/**
+ * Faults that stop messages between two nodes for as long as they last. A bounded timing model
+ * promises that every message arrives within `maxDelayMs` (from GST on), so these are refused where
+ * the promise holds: in a synchronous world at all, in a partially synchronous one at or after GST.
+ * One scheduled before GST may still stand at GST; from then on the bounded network carries what
+ * it would drop, as it does a lost message (see BoundedDelayNetwork). Loss, duplication and slowness stay allowed (the bounded network delivers what is lost and cuts
+ * delays to the bound). Crashes are allowed in every model: a crashed node is faulty, and the
+ * promise is about messages between correct ones. Pauses are allowed too: they are process
+ * timing, not network timing, and a world that bounds message delay may still stall a node — which
+ * is how a protocol that assumes bounded pauses is shown to be wrong.
+ */
+const CUTS_LINKS: ReadonlySet<FaultKind> = new Set<FaultKind>([
+  "partition",
+  "partition-majority",
+  "cut",
+  "isolate",
+  "ring",
+  "link-down",
+]);
+
+/** Throws when a fault of `kind` at `atMicros` would break the timing model's promise. */
+function refuseBrokenPromise(
+  bound: DelayBound | null,
+  kind: FaultKind,
+  atMicros: number,
+  field: string,
+): void {
+  if (bound === null || !CUTS_LINKS.has(kind) || atMicros < bound.gstMicros) return;
+  const maxDelay = `timing.maxDelayMs (${bound.maxDelayMicros / 1000} ms)`;
+  const asynchronous =
+    'the asynchronous model (timing: { model: "asynchronous" }), which promises no bound';
+  if (bound.model === "synchronous") {
+    throw new ConfigError({
+      field: `${field}.kind`,
+      value: kind,
+      expected: `a fault other than ${[...CUTS_LINKS].join(", ")} in a synchronous world, which promises every message arrives within ${maxDelay}`,
+      fix: `use the partially-synchronous model and schedule it before gstMs, or ${asynchronous}`,
+    });
+  }
+  const gstMs = bound.gstMicros / 1000;
+  throw new ConfigError({
+    field: `${field}.atMs`,
+    value: atMicros / 1000,
+    expected: `before timing.gstMs (${gstMs}) for a "${kind}" fault, since from GST on every message must arrive within ${maxDelay}`,
+    fix: `${field === "inject" ? "inject" : "schedule"} it before ${gstMs} ms, or use ${asynchronous}`,
+  });
 }

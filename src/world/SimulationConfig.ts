@@ -1,9 +1,11 @@
-// The configuration of a simulated world: its seed, its nodes, the network between them, their
-// clocks and disks, the fault schedule and the run's limits. Everything is validated when the
-// world is built; a bad value fails with a ConfigError naming the field, the value and the fix.
+// The configuration of a simulated world: its seed, its nodes, the network between them and its
+// timing model, their clocks and disks, the fault schedule and the run's limits. Everything is
+// validated when the world is built; a bad value fails with a ConfigError naming the field, the
+// value and the fix.
 
 import type { Seed } from "../core/Rng.js";
 import type { NetworkConfig } from "../net/Network.js";
+import type { TimingConfig } from "../net/BoundedDelayNetwork.js";
 import type { ByzantineBehavior } from "../faults/Byzantine.js";
 import type { KernelLimits } from "../sim/Kernel.js";
 import type { ByzantineBehaviorName, FaultAction } from "../faults/FaultAction.js";
@@ -53,7 +55,7 @@ export interface ClocksConfig {
 }
 
 import type { CrashPolicy } from "../storage/StableStorage.js";
-export type { CrashPolicy };
+export type { CrashPolicy, TimingConfig };
 
 /** Bounds on a run: how many events in all, how many pending at once. */
 export type SimulationLimits = KernelLimits;
@@ -62,6 +64,12 @@ export interface SimulationConfig {
   seed: Seed | string | number | bigint;
   nodes: NodeSpec[] | Record<string, NodeFactory>;
   network?: NetworkConfig;
+  /**
+   * What the network promises about delay: nothing (`asynchronous`, the default), a bound on
+   * every message (`synchronous`), or a bound from a global stabilisation time on
+   * (`partially-synchronous`). Partition-type faults that would break the promise are refused.
+   */
+  timing?: TimingConfig;
   clocks?: ClocksConfig;
   storage?: { crashPolicy?: CrashPolicy };
   faults?: FaultAction[];

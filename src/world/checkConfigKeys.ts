@@ -8,6 +8,7 @@ const TOP = [
   "seed",
   "nodes",
   "network",
+  "timing",
   "clocks",
   "storage",
   "faults",
@@ -32,6 +33,14 @@ const LINK = [
   "duplicateProbability",
   "reorderProbability",
 ];
+/** Each timing model's own settings; `gstMs` in a synchronous world is a mistake, not a no-op. */
+const TIMING = new Map<unknown, readonly string[]>([
+  ["asynchronous", ["model"]],
+  ["synchronous", ["model", "maxDelayMs"]],
+  ["partially-synchronous", ["model", "gstMs", "maxDelayMs"]],
+]);
+/** For a model not (yet) known, every key any model knows; the model itself is checked later. */
+const ANY_TIMING = ["model", "gstMs", "maxDelayMs"];
 const CLOCKS = ["driftPpmMax", "initialOffsetMsMax", "driftBoundPpm", "epochMs", "ntp"];
 const NTP = ["intervalMs", "errorMs", "stepThresholdMs", "slewRatePpm"];
 const NODE = ["id", "factory", "clock", "byzantine", "mutate", "storage"];
@@ -42,6 +51,13 @@ export function checkConfigKeys(config: SimulationConfig): void {
   requireKnownKeys("network", config.network, NETWORK);
   (config.network?.links ?? []).forEach((link, i) =>
     requireKnownKeys(`network.links[${i}]`, link, LINK),
+  );
+  const timingModel = (config.timing as { model?: unknown } | undefined)?.model;
+  requireKnownKeys(
+    "timing",
+    config.timing,
+    TIMING.get(timingModel) ?? ANY_TIMING,
+    '{ model: "partially-synchronous", gstMs: 1000, maxDelayMs: 20 }',
   );
   requireKnownKeys("clocks", config.clocks, CLOCKS);
   requireKnownKeys("clocks.ntp", config.clocks?.ntp, NTP);
