@@ -8,7 +8,7 @@ export type { Clock, MonotonicClock, WallClock, TrueTimeInterval, Timers, TimerI
 
 // The simulated world.
 export { Simulation } from "./world/index.js";
-export type { NodeSpec, SimulationConfig } from "./world/index.js";
+export type { NodeSpec, SimulationConfig, TimingConfig } from "./world/index.js";
 export { NodeFailureError, checkDeterminism } from "./sim/index.js";
 export type { Message, NodeContext, NodeFactory, NodeHandlers, NodeId, RunResult, Storage, TraceEvent } from "./sim/index.js";
 export type { LatencySpec } from "./net/Latency.js";
