@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { clockDrift } from "./ClockDriftScenario.js";
 import { runSweep, seedRange } from "./runSweep.js";
 import type { VariantSummary } from "./SweepSummary.js";
+import { expectHeld } from "../../test/expectHeld.js";
 
 const SEEDS = seedRange(80);
 
@@ -22,7 +23,7 @@ describe("clock-drift scenario", () => {
     expect(unsafe.properties["timestamps-monotonic"]!.violated).toBe(
       fig(unsafe, "step.stepped-back").sum,
     );
-    expect(safe.properties["timestamps-monotonic"]!.violated).toBe(0);
+    expectHeld(safe, "timestamps-monotonic");
     // Both variants measure the same worlds.
     expect(safe.figures).toEqual(unsafe.figures);
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { effectBeforeCause } from "./EffectBeforeCauseScenario.js";
 import { runSweep, seedRange } from "./runSweep.js";
 import type { VariantSummary } from "./SweepSummary.js";
+import { expectHeld } from "../../test/expectHeld.js";
 
 const SEEDS = seedRange(200);
 
@@ -17,7 +18,7 @@ describe("effect-before-cause scenario", () => {
     const safe = await runSweep(effectBeforeCause, "safe", SEEDS);
 
     expect(unsafe.properties["reply-after-post"]!.violated).toBeGreaterThanOrEqual(150);
-    expect(safe.properties["reply-after-post"]!.violated).toBe(0);
+    expectHeld(safe, "reply-after-post");
     // Both variants stamp the same world three ways; only the order used differs.
     expect(safe.figures).toEqual(unsafe.figures);
 
