@@ -9,6 +9,7 @@ const summary = (violated: number, seeds: string[]): VariantSummary => ({
   events: 0,
   properties: { p: { held: 10 - violated, violated, unknown: 0, violatingSeeds: seeds } },
   figures: {},
+  seedHashes: {},
 });
 
 describe("expectHeld", () => {
