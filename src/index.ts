@@ -33,6 +33,10 @@ export type { Backoff, RetryOptions, HlcTimestamp } from "./primitives/index.js"
 // Production defaults for the remedies: the real clock, timers and randomness.
 export { realRuntime, RealClock, RealTimers, CryptoRandom } from "./runtime/index.js";
 
+// Reference systems on the node API.
+export { pbftConfig, pbftReplica, pbftClient, Keyring } from "./systems/pbft/index.js";
+export type { PbftConfig, PbftOptions, PbftObserver, PbftClientOptions } from "./systems/pbft/index.js";
+
 // Histories and checkers.
 export { HistoryRecorder, readHistoryJsonl, writeHistoryJsonl, readJepsenLog, readJepsenEdn } from "./workload/index.js";
 export type { History, Operation, OperationStatus } from "./workload/index.js";
