@@ -1,36 +1,12 @@
 import { describe, expect, it } from "vitest";
+import { chatter, traced } from "../../test/tracedWorld.js";
 import { Simulation } from "./Simulation.js";
 import type { NodeFactory } from "../sim/NodeApi.js";
-import type { SimulationConfig } from "./SimulationConfig.js";
 import type { TraceEvent } from "../sim/Trace.js";
 
 // One test per fault kind that Simulation.test.ts does not already cover. Each shows the fault's
 // effect in the trace (or in what the nodes observe), with virtual times chosen so that the
 // expected numbers can be worked out by hand.
-
-function traced(config: Omit<SimulationConfig, "trace">): {
-  sim: Simulation;
-  events: TraceEvent[];
-} {
-  const events: TraceEvent[] = [];
-  const sim = new Simulation({
-    ...config,
-    trace: { sink: (line) => events.push(JSON.parse(line) as TraceEvent) },
-  });
-  return { sim, events };
-}
-
-/** Sends its own id and the send time to every peer every `everyMs`, `rounds` times. */
-const chatter =
-  (everyMs: number, rounds: number): NodeFactory =>
-  (ctx) => {
-    let round = 0;
-    const tick = (): void => {
-      for (const p of ctx.peers) ctx.send(p, { from: ctx.id, round });
-      if (++round < rounds) ctx.setTimer(everyMs, tick);
-    };
-    return { onStart: tick };
-  };
 
 const ms = (e: TraceEvent) => e.tMicros / 1000;
 const of = (events: TraceEvent[], kind: TraceEvent["kind"]) =>

@@ -1,37 +1,13 @@
 import { describe, expect, it } from "vitest";
+import { chatter, traced } from "../../test/tracedWorld.js";
 import { ConfigError } from "../core/errors.js";
 import type { FaultAction } from "../faults/FaultAction.js";
-import type { NodeFactory } from "../sim/NodeApi.js";
 import type { TraceEvent } from "../sim/Trace.js";
 import { Simulation } from "./Simulation.js";
 import type { SimulationConfig, TimingConfig } from "./SimulationConfig.js";
 
 // The `timing` setting of a world: what each model promises about message delay, read from the
 // trace (each send against its deliveries), what it refuses, and that the default changes nothing.
-
-function traced(config: Omit<SimulationConfig, "trace">): {
-  sim: Simulation;
-  events: TraceEvent[];
-} {
-  const events: TraceEvent[] = [];
-  const sim = new Simulation({
-    ...config,
-    trace: { sink: (line) => events.push(JSON.parse(line) as TraceEvent) },
-  });
-  return { sim, events };
-}
-
-/** Sends to every peer every `everyMs`, `rounds` times. */
-const chatter =
-  (everyMs: number, rounds: number): NodeFactory =>
-  (ctx) => {
-    let round = 0;
-    const tick = (): void => {
-      for (const p of ctx.peers) ctx.send(p, { from: ctx.id, round });
-      if (++round < rounds) ctx.setTimer(everyMs, tick);
-    };
-    return { onStart: tick };
-  };
 
 const nodes = { a: chatter(10, 100), b: chatter(10, 100), c: chatter(10, 100) };
 
