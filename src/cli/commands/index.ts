@@ -5,6 +5,7 @@ import { registerListCommand } from "./list.js";
 import { registerMergeCommand } from "./merge.js";
 import { registerReplayCommand } from "./replay.js";
 import { registerRunCommand } from "./run.js";
+import { registerShowCommand } from "./show.js";
 import { registerTourCommand } from "./tour.js";
 
 export function registerCommands(program: Command): void {
@@ -12,6 +13,7 @@ export function registerCommands(program: Command): void {
   registerListCommand(program);
   registerRunCommand(program);
   registerReplayCommand(program);
+  registerShowCommand(program);
   registerMergeCommand(program);
   registerCheckCommand(program);
 }

@@ -1,0 +1,2 @@
+export * from "./readTraceJsonl.js";
+export * from "./spaceTimeDiagram.js";
