@@ -226,7 +226,11 @@ export async function runTracedCommand(
   for (const variant of variants) {
     const file = traceFileFor(options.trace!, variant, variants.length);
     const { summary, traceHash } = await runTraced(scenario, variant, seed, file);
-    if (!options.json) console.log(pc.dim(`trace written to ${file} (hash ${traceHash})`));
+    if (!options.json) {
+      console.log(
+        pc.dim(`trace written to ${file} (hash ${traceHash}); see it: murphy show ${file}`),
+      );
+    }
     summaries.push(summary);
   }
   if (options.json) console.log(sweepJson(scenario, summaries));
