@@ -2,3 +2,4 @@ export * from "./Byzantine.js";
 export * from "./FaultAction.js";
 export * from "./FaultScheduleJson.js";
 export * from "./RandomFaultSchedule.js";
+export * from "./shrinkFaultSchedule.js";
