@@ -15,8 +15,10 @@ export type { LatencySpec } from "./net/Latency.js";
 export type { NetworkConfig, LinkOverride } from "./net/Network.js";
 
 // Faults as data.
-export { randomFaultSchedule, faultScheduleFromJson, faultScheduleToJson, byzantineBehavior } from "./faults/index.js";
-export type { FaultAction, FaultKind, ByzantineBehavior } from "./faults/index.js";
+export {
+  randomFaultSchedule, shrinkFaultSchedule, faultScheduleFromJson, faultScheduleToJson, describeFault, byzantineBehavior,
+} from "./faults/index.js";
+export type { FaultAction, FaultKind, ByzantineBehavior, ShrinkResult } from "./faults/index.js";
 
 // The remedies.
 export {
