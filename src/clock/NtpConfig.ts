@@ -7,7 +7,13 @@
 import { ConfigError } from "../core/errors.js";
 import type { Rng } from "../core/Rng.js";
 import { msToMicros } from "../core/units.js";
-import { requireKnownKeys, requireNonNegative, requirePositive } from "../core/validate.js";
+import {
+  requireKnownKeys,
+  requireNonNegative,
+  requirePositive,
+  requireRange,
+} from "../core/validate.js";
+import { MAX_DRIFT_PPM } from "./maxDriftPpm.js";
 
 export interface NtpConfig {
   /** Time between two syncs (ntpd polls every 64–1024 s). */
@@ -61,9 +67,11 @@ export function validateNtpConfig(config: unknown, field: string): NtpConfig {
       `${field}.stepThresholdMs`,
       record.stepThresholdMs ?? NTP_DEFAULT_STEP_THRESHOLD_MS,
     ),
-    slewRatePpm: requirePositive(
+    slewRatePpm: requireRange(
       `${field}.slewRatePpm`,
       record.slewRatePpm ?? NTP_DEFAULT_SLEW_RATE_PPM,
+      Number.MIN_VALUE,
+      MAX_DRIFT_PPM,
     ),
   };
 }

@@ -22,7 +22,10 @@ import {
   requireNumber,
   requireRange,
 } from "../core/validate.js";
+import { MAX_DRIFT_PPM } from "./maxDriftPpm.js";
 import { NTP_DEFAULT_SLEW_RATE_PPM, NTP_DEFAULT_STEP_THRESHOLD_MS } from "./NtpConfig.js";
+
+export { MAX_DRIFT_PPM };
 
 export interface ClockConfig {
   /** How fast the oscillator runs: +50 means 50 µs gained per true second. */
@@ -39,8 +42,6 @@ export interface ClockConfig {
 
 export const DEFAULT_EPOCH_MS = 1_700_000_000_000;
 export const DEFAULT_DRIFT_BOUND_PPM = 200;
-/** Beyond ±10% a "clock" is broken hardware, and the monotonic clock could stop; we refuse it. */
-export const MAX_DRIFT_PPM = 100_000;
 const MAX_EPOCH_MS = 4_000_000_000_000; // year 2096: keeps every reading an exact integer in µs.
 const CLOCK_KEYS = ["driftPpm", "initialOffsetMs", "epochMs", "driftBoundPpm", "syncUncertaintyMs"];
 

@@ -8,7 +8,9 @@ import {
   requireNumber,
   requireOneOf,
   requirePositive,
+  requireRange,
 } from "../core/validate.js";
+import { MAX_DRIFT_PPM } from "../clock/PhysicalClock.js";
 import { probability } from "../core/units.js";
 
 export type ByzantineBehaviorName =
@@ -239,7 +241,12 @@ function nodeFault(
     case "clock-jump":
       return { atMs, kind, node, deltaMs: requireNumber(`${f}.deltaMs`, a.deltaMs) };
     case "clock-drift":
-      return { atMs, kind, node, driftPpm: requireNumber(`${f}.driftPpm`, a.driftPpm) };
+      return {
+        atMs,
+        kind,
+        node,
+        driftPpm: requireRange(`${f}.driftPpm`, a.driftPpm, -MAX_DRIFT_PPM, MAX_DRIFT_PPM),
+      };
     case "byzantine":
       return { atMs, kind, node, behavior: requireOneOf(`${f}.behavior`, a.behavior, BYZANTINE) };
   }

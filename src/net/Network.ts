@@ -40,6 +40,9 @@ interface CompiledLink {
   reorderProbability: number;
   duplicateProbability: number;
   rng: Rng | undefined;
+  /** Set by the link's own configuration; otherwise it follows the network's, faults included. */
+  ownLoss: boolean;
+  ownDuplicate: boolean;
 }
 
 export const DEFAULT_LATENCY: LatencySpec = { kind: "uniform", minMs: 1, maxMs: 10 };
@@ -128,7 +131,9 @@ export class Network {
     for (let c = 0; c < copies; c++) {
       let latency = link.sample(rng);
       const slow =
-        this.slowLinks.size > 0 ? (this.slowLinks.get(key) ?? this.slowFactor) : this.slowFactor;
+        this.slowLinks.size > 0
+          ? this.slowFactor * (this.slowLinks.get(key) ?? 1)
+          : this.slowFactor;
       if (slow !== 1) latency = Math.round(latency * slow);
       if (link.reorderProbability > 0 && rng.float() < link.reorderProbability) {
         latency += Math.floor(rng.float() * this.reorderWindowMicros);
@@ -224,19 +229,31 @@ export class Network {
     this.down.delete(b * this.n + a);
   }
 
-  /** Multiplies latency by `factor` on one link (from → to) or, without a link, everywhere. */
+  /**
+   * Multiplies latency by `factor` on one link (from → to) or, without a link, everywhere; a slow
+   * link in a slow network is slowed by both. Factor 1 returns that link (or the network) to normal.
+   */
   slow(factor: number, link?: { from: number; to: number }): void {
     requirePositive("slow.factor", factor);
     if (link === undefined) this.slowFactor = factor;
+    else if (factor === 1) this.slowLinks.delete(link.from * this.n + link.to);
     else this.slowLinks.set(link.from * this.n + link.to, factor);
   }
 
+  /** Sets the loss probability of every link that was not configured with a rate of its own. */
   setLossProbability(p: number): void {
-    this.defaultLink.lossProbability = probability(p, "loss.probability");
+    const checked = probability(p, "loss.probability");
+    this.defaultLink.lossProbability = checked;
+    for (const link of this.overrides.values()) if (!link.ownLoss) link.lossProbability = checked;
   }
 
+  /** Sets the duplication probability of every link without a rate of its own. */
   setDuplicateProbability(p: number): void {
-    this.defaultLink.duplicateProbability = probability(p, "duplicate.probability");
+    const checked = probability(p, "duplicate.probability");
+    this.defaultLink.duplicateProbability = checked;
+    for (const link of this.overrides.values()) {
+      if (!link.ownDuplicate) link.duplicateProbability = checked;
+    }
   }
 }
 
@@ -269,5 +286,7 @@ function compileLink(
         ? probability(options.reorderProbability, `${field}.reorderProbability`)
         : (base?.reorderProbability ?? 0),
     rng,
+    ownLoss: options.lossProbability !== undefined,
+    ownDuplicate: options.duplicateProbability !== undefined,
   };
 }

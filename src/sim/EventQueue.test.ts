@@ -41,4 +41,16 @@ describe("EventQueue", () => {
     expect(() => queue.push({ timeMicros: 3 })).toThrow(EventQueueOverflowError);
     expect(() => queue.push({ timeMicros: 3 })).toThrow(/maxQueuedEvents/);
   });
+
+  it("shows that pushFirst puts held-back events before those already queued for the same time, in their own order", () => {
+    const queue = new EventQueue<{ timeMicros: number; name: string }>(10);
+    queue.push({ timeMicros: 5, name: "queued" });
+    queue.push({ timeMicros: 4, name: "earlier" });
+    queue.pushFirst({ timeMicros: 5, name: "parked-1" });
+    queue.pushFirst({ timeMicros: 5, name: "parked-2" });
+    queue.push({ timeMicros: 5, name: "later" });
+    const order = [];
+    for (let e = queue.pop(); e !== undefined; e = queue.pop()) order.push(e.name);
+    expect(order).toEqual(["earlier", "parked-1", "parked-2", "queued", "later"]);
+  });
 });

@@ -28,6 +28,8 @@ export class EventQueue<E extends QueuedEvent> {
   private items: (E | undefined)[] = new Array<E | undefined>(1024);
   private length = 0;
   private nextSeq = 0;
+  /** Sequence numbers for `pushFirst`: below every number `push` hands out, and increasing. */
+  private nextFirstSeq = -(2 ** 52);
 
   constructor(readonly capacity: number) {}
 
@@ -37,13 +39,25 @@ export class EventQueue<E extends QueuedEvent> {
 
   /** Inserts the event after every event already queued for the same time. */
   push(event: E): void {
+    this.insert(event, this.nextSeq++);
+  }
+
+  /**
+   * Inserts the event before every event queued for the same time by `push` (events pushed first
+   * keep their order among themselves): for events that were due earlier and were held back, such
+   * as those parked while a node was paused.
+   */
+  pushFirst(event: E): void {
+    this.insert(event, this.nextFirstSeq++);
+  }
+
+  private insert(event: E, seq: number): void {
     if (this.length >= this.capacity) throw new EventQueueOverflowError(this.capacity);
     if (this.length === this.times.length) this.grow();
     const times = this.times;
     const seqs = this.seqs;
     const items = this.items;
     const time = event.timeMicros;
-    const seq = this.nextSeq++;
     let i = this.length++;
     while (i > 0) {
       const parent = (i - 1) >> 1;

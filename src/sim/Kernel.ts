@@ -5,6 +5,7 @@
 // clocks, disks, adversaries) plug in through `WorldModels.ts`; `src/world/Simulation.ts` builds
 // them from a config and plays the fault schedule. Same seed and same models give the same trace.
 
+import { assert } from "../core/assert.js";
 import { AbortedError, ConfigError } from "../core/errors.js";
 import { Rng, type Seed } from "../core/Rng.js";
 import type { TimerId } from "../core/Clock.js";
@@ -119,6 +120,11 @@ export class Kernel implements ContinuationCounter {
 
   /** Runs `callback` at virtual time `timeMicros` (for the world's faults, drivers and daemons). */
   at(timeMicros: number, callback: () => void): void {
+    assert(
+      Number.isInteger(timeMicros) && timeMicros >= this.nowMicros,
+      () =>
+        `kernel.at(${timeMicros}) is not a whole microsecond at or after now (${this.nowMicros})`,
+    );
     this.schedule(timeMicros, HOOK, -1, 0, 0, callback);
   }
 
@@ -260,10 +266,14 @@ export class Kernel implements ContinuationCounter {
     this.queue.push(new SimEvent(timeMicros, type, node, incarnation, id, payload));
   }
 
-  /** True if the event may run now; parks it if the node is paused, drops it if stale. */
+  /**
+   * True if the event may run now; parks it if the node is paused, drops it if stale. A node is
+   * paused until its RESUME event has run, even at the very instant it is due: events of that
+   * instant wait and run after the ones parked earlier, in order.
+   */
   private admit(host: Host, ev: SimEvent): boolean {
     if (!host.alive || ev.incarnation !== host.incarnation) return false;
-    if (host.pausedUntilMicros > this.nowMicros) {
+    if (host.pausedUntilMicros !== 0) {
       host.parked.push(ev);
       return false;
     }
@@ -289,7 +299,7 @@ export class Kernel implements ContinuationCounter {
       this.trace.record("drop", this.nowMicros, from, host.index, ev.id, "node-down");
       return;
     }
-    if (host.pausedUntilMicros > this.nowMicros) {
+    if (host.pausedUntilMicros !== 0) {
       host.parked.push(ev);
       return;
     }
@@ -400,14 +410,7 @@ export class Kernel implements ContinuationCounter {
     isReply: boolean,
   ): void {
     const target = this.index.get(to);
-    if (target === undefined) {
-      throw new ConfigError({
-        field: "send.to",
-        value: to,
-        expected: "the id of a node in this world",
-        fix: "send only to ids from ctx.peers",
-      });
-    }
+    if (target === undefined) throw unknownNode("send.to", to);
     if (host.byzantine !== undefined) {
       const out = host.byzantine(
         { to, body },
@@ -474,7 +477,11 @@ export class Kernel implements ContinuationCounter {
     body: unknown,
     timeoutMs: number,
   ): KernelPromise<unknown> {
-    if (!(timeoutMs >= 0)) requireNonNegative("request.timeoutMs", timeoutMs);
+    if (!(timeoutMs >= 0 && timeoutMs < Infinity)) {
+      requireNonNegative("request.timeoutMs", timeoutMs);
+    }
+    // Checked before anything is registered: a request to no one must leave no timeout behind.
+    if (!this.index.has(to)) throw unknownNode("request.to", to);
     this.asyncWorld = true;
     const promise = KernelPromise.create<unknown>(this);
     const requestId = this.nextRequestId++;
@@ -521,11 +528,14 @@ export class Kernel implements ContinuationCounter {
   /**
    * Timers run on the node's own clock: a node whose oscillator runs fast by d ppm sees its
    * timers fire early in true time by the same proportion. (NTP slewing is not applied to timers.)
+   * Rounded up to the next whole microsecond, as a real timer never fires early: when it fires,
+   * at least `delayMs` has passed on the node's monotonic clock. (The epsilon keeps binary
+   * fractions such as 1.1 × 1000 = 1100.0000000000002 from costing a microsecond.)
    */
   private trueDelayMicros(host: Host, delayMs: number): number {
     const drift = host.clock.driftPpm;
     const micros = drift === 0 ? delayMs * 1000 : (delayMs * 1000) / (1 + drift * 1e-6);
-    return Math.max(0, Math.round(micros));
+    return Math.max(0, Math.ceil(micros - 1e-6));
   }
 
   private setUserTimer(host: Host, delayMs: number, callback: () => unknown): TimerId {
@@ -606,9 +616,10 @@ export class Kernel implements ContinuationCounter {
     this.trace.record("resume", this.nowMicros, host.index, -1, -1, `${host.parked.length} parked`);
     const parked = host.parked;
     host.parked = [];
+    // They were due before anything else now queued for this instant, and in this order.
     for (const ev of parked) {
       ev.timeMicros = this.nowMicros;
-      this.queue.push(ev);
+      this.queue.pushFirst(ev);
     }
   }
 
@@ -643,4 +654,13 @@ export class Kernel implements ContinuationCounter {
       `lost ${lost.lostWrites} unsynced writes`,
     );
   }
+}
+
+function unknownNode(field: string, to: string): ConfigError {
+  return new ConfigError({
+    field,
+    value: to,
+    expected: "the id of a node in this world",
+    fix: "send only to ids from ctx.peers",
+  });
 }

@@ -150,6 +150,23 @@ export class Trace {
           for (const item of value) this.mixValue(item, depth + 1);
           return;
         }
+        // Maps and sets have no own enumerable keys: fold their entries, in their (insertion)
+        // order, which the node's own deterministic code decided.
+        if (value instanceof Map) {
+          this.mix(12);
+          this.mix(value.size);
+          for (const [k, v] of value) {
+            this.mixValue(k, depth + 1);
+            this.mixValue(v, depth + 1);
+          }
+          return;
+        }
+        if (value instanceof Set) {
+          this.mix(13);
+          this.mix(value.size);
+          for (const item of value) this.mixValue(item, depth + 1);
+          return;
+        }
         this.mix(11);
         for (const key in value as Record<string, unknown>) {
           this.mixString(key);

@@ -109,7 +109,16 @@ export class Simulation {
   /** Runs `callback` at virtual time `atMs` (for drivers that sample or inject). */
   at(atMs: number, callback: () => void): void {
     requireNonNegative("at.atMs", atMs);
-    this.kernel.at(Math.round(atMs * 1000), callback);
+    const atMicros = Math.round(atMs * 1000);
+    if (atMicros < this.now) {
+      throw new ConfigError({
+        field: "at.atMs",
+        value: atMs,
+        expected: `at or after now (${this.now / 1000} ms): virtual time never goes back`,
+        fix: "schedule from sim.now / 1000 on, or call the callback at once",
+      });
+    }
+    this.kernel.at(atMicros, callback);
   }
 
   /** Applies a fault now (from a hook), exactly as a scheduled one would be. */

@@ -3,8 +3,8 @@
 // an empty disk with its crash policy, and its adversary if it starts Byzantine.
 
 import type { Rng } from "../core/Rng.js";
-import { requireNonNegative, requirePositive } from "../core/validate.js";
-import { PhysicalClock } from "../clock/PhysicalClock.js";
+import { requireNonNegative, requirePositive, requireRange } from "../core/validate.js";
+import { MAX_DRIFT_PPM, PhysicalClock } from "../clock/PhysicalClock.js";
 import { byzantineBehavior } from "../faults/Byzantine.js";
 import { StableStorage, validateCrashPolicy } from "../storage/StableStorage.js";
 import type { HostedNode } from "../sim/WorldModels.js";
@@ -82,6 +82,11 @@ export function validateNtp(ntp: NtpOptions | undefined): Required<NtpOptions> |
     intervalMs: requirePositive("clocks.ntp.intervalMs", ntp.intervalMs),
     errorMs: requireNonNegative("clocks.ntp.errorMs", ntp.errorMs),
     stepThresholdMs: requirePositive("clocks.ntp.stepThresholdMs", ntp.stepThresholdMs ?? 128),
-    slewRatePpm: requirePositive("clocks.ntp.slewRatePpm", ntp.slewRatePpm ?? 500),
+    slewRatePpm: requireRange(
+      "clocks.ntp.slewRatePpm",
+      ntp.slewRatePpm ?? 500,
+      Number.MIN_VALUE,
+      MAX_DRIFT_PPM,
+    ),
   };
 }
