@@ -17,6 +17,11 @@ export type ByzantineBehaviorName =
   "silent" | "corrupt" | "replay" | "equivocate" | "lie" | "honest";
 
 export type FaultAction =
+  /**
+   * The group partitions (`partition`, `partition-majority`, `isolate`) replace one another: the
+   * network has one grouping at a time, so `isolate a` then `isolate b` reconnects a. One-way
+   * `cut`s and `ring`s add up; `heal` clears them all; `link-down` lasts until its `link-up`.
+   */
   | { atMs: number; kind: "partition"; groups: string[][] }
   | { atMs: number; kind: "partition-majority"; minority: string[] }
   | { atMs: number; kind: "cut"; from: string; to: string }

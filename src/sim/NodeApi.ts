@@ -39,7 +39,8 @@ export interface NodeContext {
   send(to: NodeId, body: unknown): void;
   /**
    * Sends and waits for a reply. Rejects with TimeoutError (indefinite: the request may or may not
-   * have been executed) when no reply arrives within `timeoutMs` on this node's monotonic clock.
+   * have been executed) when no reply arrives within `timeoutMs` on this node's own oscillator
+   * (its drift counts; NTP's slewing of the clock readings does not).
    */
   request<R = unknown>(to: NodeId, body: unknown, options: RequestOptions): Promise<R>;
   /** Answers a message that was sent with `request`. */
