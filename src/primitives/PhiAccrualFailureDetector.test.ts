@@ -84,6 +84,28 @@ describe("PhiAccrualFailureDetector", () => {
     expect(detector.isAvailable()).toBe(true);
   });
 
+  it("shows that, as in Akka, the silence before a heartbeat from a suspected node stays out of the history", () => {
+    const clock = new ManualClock();
+    const detector = new PhiAccrualFailureDetector({ clock });
+    detector.heartbeat();
+    for (let i = 0; i < 10; i++) {
+      clock.advanceMs(1000);
+      detector.heartbeat();
+    }
+    const before = detector.silenceToThresholdMs();
+    expect(before).toBeCloseTo(4573, 0);
+    clock.advanceMs(60_000);
+    expect(detector.isAvailable()).toBe(false);
+    detector.heartbeat();
+    // Counting the 60 s pause would push the next suspicion out to about 97 s.
+    expect(detector.silenceToThresholdMs()).toBe(before);
+    // A long silence the node was not yet suspected for still counts.
+    clock.advanceMs(4000);
+    expect(detector.isAvailable()).toBe(true);
+    detector.heartbeat();
+    expect(detector.silenceToThresholdMs()).toBeGreaterThan(before);
+  });
+
   it("shows that Akka's logistic formula agrees near the mean and suspects earlier in the far tail", () => {
     const clock = new ManualClock();
     const normal = new PhiAccrualFailureDetector({ clock });

@@ -8,7 +8,8 @@
 // standard deviation (at least minStdDeviationMs). φ = 8 means a false suspicion would have odds of
 // about 1 in 10^8 under that model. As in Akka, the first heartbeat seeds the history with two
 // intervals around `firstHeartbeatEstimateMs` (standard deviation a quarter of it), so that φ is
-// meaningful before real samples accumulate, and a node never heard from is not suspected.
+// meaningful before real samples accumulate, and a node never heard from is not suspected. Also as
+// in Akka, a heartbeat that arrives when φ has reached the threshold does not add its interval.
 //
 // `formula: "normal"` (the default) computes the normal tail exactly, so the crossing time agrees
 // with the closed form; `"logistic"` uses the logistic approximation Akka uses, which reaches a
@@ -95,10 +96,14 @@ export class PhiAccrualFailureDetector {
       this.addInterval(mean + mean / 4);
     } else {
       const silenceMs = nowMs - this.lastHeartbeatMs;
-      this.addInterval(silenceMs);
+      const phi = this.phiAfter(silenceMs);
+      // As in Akka, the silence that ends a suspicion is an outage, not a sample of this
+      // connection's intervals: counting it would skew the mean and σ, and a node back from a
+      // long pause would then be suspected far too late the next time it went quiet.
+      if (phi < this.threshold) this.addInterval(silenceMs);
       if (this.suspected) {
         this.suspected = false;
-        this.options.onAlive?.({ phi: this.phiAfter(silenceMs), silenceMs });
+        this.options.onAlive?.({ phi, silenceMs });
       }
     }
     this.lastHeartbeatMs = nowMs;

@@ -6,6 +6,7 @@ import { realRuntime } from "../runtime/realRuntime.js";
 import { constantBackoff, exponentialBackoff } from "./Backoff.js";
 import { classifyError, retry, type GiveUpEvent, type RetryScheduledEvent } from "./retry.js";
 import { TokenBucketRetryBudget } from "./TokenBucketRetryBudget.js";
+import { withTimeout } from "./withTimeout.js";
 
 class Unavailable extends MurphyError {
   readonly code = "E_UNAVAILABLE";
@@ -151,6 +152,45 @@ describe("retry", () => {
     const run = retry(op, {
       ...e,
       idempotent: true,
+      backoff: constantBackoff(1000),
+      signal: controller.signal,
+    });
+    run.catch(() => undefined);
+    await e.clock.advanceMsAsync(1);
+    controller.abort();
+    await expect(run).rejects.toMatchObject({ code: "E_ABORTED", definite: false });
+  });
+
+  it("shows that an abort during an in-flight call says the outcome is not definite", async () => {
+    const e = env();
+    const controller = new AbortController();
+    let sent = 0;
+    const run = retry(
+      ({ signal }) =>
+        withTimeout(
+          async () => {
+            sent++;
+            return new Promise<never>(() => undefined);
+          },
+          { timers: e.timers, timeout: 10_000, signal },
+        ),
+      { ...e, signal: controller.signal },
+    );
+    run.catch(() => undefined);
+    await e.clock.advanceMsAsync(1);
+    controller.abort();
+    await expect(run).rejects.toMatchObject({ code: "E_ABORTED", definite: false });
+    expect(sent).toBe(1);
+  });
+
+  it("shows that any failure not marked definite counts as possibly applied, whatever its class", async () => {
+    const e = env();
+    const controller = new AbortController();
+    const { op } = failing(new Error("reset"));
+    // A classifier that calls everything transient must not make a possibly applied call definite.
+    const run = retry(op, {
+      ...e,
+      classify: () => "transient",
       backoff: constantBackoff(1000),
       signal: controller.signal,
     });

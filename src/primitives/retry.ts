@@ -89,12 +89,21 @@ export function classifyError(error: unknown): ErrorClass {
   return "indeterminate";
 }
 
+function isDefinite(error: unknown): boolean {
+  return (
+    typeof error === "object" &&
+    error !== null &&
+    (error as { definite?: unknown }).definite === true
+  );
+}
+
 const DEFAULT_BACKOFF = fullJitterBackoff({ baseMs: 100, capMs: 10_000 });
 
 /**
  * Calls `operation` until it succeeds or retrying stops. On giving up, rethrows the last error
  * unchanged (so its `code` and `definite` flag reach the caller), except when aborted, which
- * throws an AbortedError whose `definite` is false if an earlier call may have taken effect.
+ * throws an AbortedError whose `definite` is false if any call, the one in flight included, may
+ * have taken effect.
  */
 export async function retry<T>(
   operation: (context: AttemptContext) => Promise<T>,
@@ -126,7 +135,11 @@ export async function retry<T>(
       error = caught;
     }
     const errorClass = classify(error);
-    if (errorClass === "indeterminate") mayHaveTakenEffect = true;
+    // Only an error that says it is definite proves the call did not take effect. The class says
+    // whether to retry, not what happened: an AbortedError from a call in flight is "permanent"
+    // (retrying will not help) yet its outcome is unknown, and a custom classifier may call any
+    // error transient.
+    if (errorClass === "indeterminate" || !isDefinite(error)) mayHaveTakenEffect = true;
     const elapsedMs = clock.monotonicMs() - startMs;
     const event: RetryEvent = { attempt, error, errorClass, elapsedMs };
     const giveUp = (reason: GiveUpReason): never => {
