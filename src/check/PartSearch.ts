@@ -71,8 +71,13 @@ export class PartSearch<State> {
     for (let i = 0; i < n; i++) {
       const op = ops[i] as Operation;
       assert(op.status !== "fail", "failed operations are removed before the search");
+      assert(
+        op.status !== "ok" || Number.isFinite(op.completeMicros),
+        () =>
+          `ok operation ${op.id} has no finite completeMicros; checkLinearizability refuses these`,
+      );
       times[2 * i] = op.invokeMicros;
-      times[2 * i + 1] = op.status === "info" ? Infinity : (op.completeMicros ?? Infinity);
+      times[2 * i + 1] = op.status === "info" ? Infinity : (op.completeMicros as number);
     }
     // Entry e is op e>>1's call (even) or return (odd); calls sort before returns at equal times.
     const order = Array.from({ length: 2 * n }, (_, e) => e);

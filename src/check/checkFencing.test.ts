@@ -26,6 +26,19 @@ describe("checkFencing", () => {
     expect(shared.violations.map((v) => v.kind)).toEqual(["shared-epoch"]);
   });
 
+  it("shows that an unnamed first write in an epoch does not hide two named writers sharing it", () => {
+    const writes = [
+      { epoch: 1, atMicros: 0 },
+      { epoch: 1, atMicros: 10, writer: "A" },
+      { epoch: 1, atMicros: 20, writer: "B" },
+    ];
+    const result = checkFencing(writes);
+    expect(result.violations).toMatchObject([{ kind: "shared-epoch", index: 2, after: writes[1] }]);
+    expect(result.violations[0]?.message).toBe("epoch 1 was used by both A and B");
+    // Unnamed writes around one named writer stay fine: they cannot be told apart.
+    expect(checkFencing([{ epoch: 1, atMicros: 0 }, ...at([1], ["A"])]).verdict).toBe("ok");
+  });
+
   it("shows that the verdict is ok exactly when epochs never decrease (property)", () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 0, max: 5 }), { maxLength: 20 }), (epochs) => {

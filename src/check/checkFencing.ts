@@ -27,6 +27,7 @@ export interface FencingViolation extends Violation {
 export function checkFencing(accepted: readonly AcceptedWrite[]): CheckReport<FencingViolation> {
   const violations: FencingViolation[] = [];
   let newest: AcceptedWrite | undefined;
+  /** The first write of each epoch that names its writer. */
   const holders = new Map<number, AcceptedWrite>();
   accepted.forEach((write, index) => {
     if (typeof write.epoch !== "number" || !Number.isFinite(write.epoch)) {
@@ -49,20 +50,20 @@ export function checkFencing(accepted: readonly AcceptedWrite[]): CheckReport<Fe
           `after accepting epoch ${newest.epoch}${who(newest)} at ${newest.atMicros} µs`,
       });
     }
-    const holder = holders.get(write.epoch);
-    if (
-      holder?.writer !== undefined &&
-      write.writer !== undefined &&
-      holder.writer !== write.writer
-    ) {
-      violations.push({
-        kind: "shared-epoch",
-        index,
-        write,
-        after: holder,
-        message: `epoch ${write.epoch} was used by both ${holder.writer} and ${write.writer}`,
-      });
-    } else if (holder === undefined) holders.set(write.epoch, write);
+    // An unnamed write may be any holder's, so only named writers are compared.
+    if (write.writer !== undefined) {
+      const holder = holders.get(write.epoch);
+      if (holder === undefined) holders.set(write.epoch, write);
+      else if (holder.writer !== write.writer) {
+        violations.push({
+          kind: "shared-epoch",
+          index,
+          write,
+          after: holder,
+          message: `epoch ${write.epoch} was used by both ${holder.writer} and ${write.writer}`,
+        });
+      }
+    }
     if (newest === undefined || write.epoch > newest.epoch) newest = write;
   });
   const summary =

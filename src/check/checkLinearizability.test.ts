@@ -197,6 +197,31 @@ describe("checkLinearizability: parts, fairness and budgets", () => {
     );
   });
 
+  it("shows that an ok operation without a completion time is refused, naming the operation", () => {
+    // Left open, the read below could be put off to the end and the fast checker answered ok where
+    // the reference answers not linearizable: an ok call returned, so it has a completion time.
+    const write = history([0, "write", 1, 0, 1, { ok: null }])[0] as Operation;
+    const read: Operation = {
+      id: 1,
+      process: 1,
+      f: "read",
+      input: null,
+      invokeMicros: 2,
+      status: "ok",
+      output: 5,
+      completeMicros: undefined,
+    };
+    expect(() => checkLinearizability([write, read], registerModel)).toThrow(ConfigError);
+    expect(() => checkLinearizability([write, read], registerModel)).toThrow(
+      /^`history\[1\]\.completeMicros` must be a finite time for an ok operation, got undefined/,
+    );
+    const infinite = { ...read, completeMicros: Infinity };
+    expect(() => checkLinearizability([write, infinite], registerModel)).toThrow(/got Infinity/);
+    // An info operation may lack one: it stays open anyway.
+    const info: Operation = { ...read, status: "info", output: undefined };
+    expect(checkLinearizability([write, info], registerModel).verdict).toBe("ok");
+  });
+
   it("shows that an operation the model does not know names its line and what was expected", () => {
     const h = readJepsenLog("0\t:invoke\t:get\tnil\n0\t:ok\t:get\t1\n");
     expect(() => checkLinearizability(h, registerModel)).toThrow(ModelInputError);
@@ -216,6 +241,16 @@ describe("checkLinearizability: other models and user models", () => {
     );
   });
 
+  it("shows that kv keys that are objects are the same key whatever their key order", () => {
+    const h = history(
+      [0, "put", { key: { a: 1, b: 2 }, value: 1 }, 0, 1, { ok: null }],
+      [1, "get", { key: { b: 2, a: 1 } }, 2, 3, { ok: 1 }],
+    );
+    const result = checkLinearizability(h, kvModel);
+    expect(result.verdict).toBe("ok");
+    expect(result.stats.partitions).toBe(1);
+  });
+
   it("shows that a queue that hands out a value twice is illegal", () => {
     const h = history(
       [0, "enqueue", 7, 0, 1, { ok: null }],
@@ -223,6 +258,22 @@ describe("checkLinearizability: other models and user models", () => {
       [2, "dequeue", null, 2, 5, { ok: 7 }],
     );
     expect(verdict(h, queueModel)).toBe("illegal");
+  });
+
+  it("shows that enqueue(nil) is refused, since a dequeue returning nil means the queue was empty", () => {
+    // Accepted, a nil element made a nil dequeue ambiguous and the fast checker disagreed with the
+    // reference on this history.
+    const h = history(
+      [0, "enqueue", null, 0, 1, { ok: null }],
+      [1, "dequeue", null, 2, 20, { ok: null }],
+      [2, "enqueue", 7, 5, 6, { ok: null }],
+      [3, "dequeue", null, 7, 8, { ok: null }],
+      [4, "dequeue", null, 9, 10, { ok: 7 }],
+    );
+    expect(() => checkLinearizability(h, queueModel)).toThrow(ModelInputError);
+    expect(() => checkLinearizability(h, queueModel)).toThrow(
+      /^operation 0: the queue model expected enqueue input a value other than nil/,
+    );
   });
 
   it("shows that a user model written against the Model interface is checked per part", () => {

@@ -131,8 +131,9 @@ function readBudget(options: LinearizabilityOptions) {
 /** Validates every operation, drops `fail`s, and groups the rest by the model's partition. */
 function partition<State>(history: History, model: Model<State>): PartSearch<State>[] {
   const groups = new Map<string, Operation[]>();
-  for (const op of history) {
+  for (const [index, op] of history.entries()) {
     if (op.status === "fail") continue;
+    requireCompleted(op, index);
     const call = { f: op.f, input: op.input, output: op.status === "ok" ? op.output : undefined };
     const expected = model.validate?.(call);
     if (expected !== undefined) throw new ModelInputError(model.name, op, expected);
@@ -145,4 +146,19 @@ function partition<State>(history: History, model: Model<State>): PartSearch<Sta
     group.push(op);
   }
   return [...groups].map(([name, ops]) => new PartSearch(name, ops, model));
+}
+
+/**
+ * An `ok` call returned, so it must say when. Left open it would be searched like an `info` call,
+ * which may be put off past every other operation, and a stale read could pass.
+ */
+function requireCompleted(op: Operation, index: number): void {
+  if (op.status !== "ok" || Number.isFinite(op.completeMicros)) return;
+  const where = op.line === undefined ? "" : ` (line ${op.line})`;
+  throw new ConfigError({
+    field: `history[${index}].completeMicros`,
+    value: op.completeMicros,
+    expected: "a finite time for an ok operation",
+    fix: `set when operation ${op.id}${where} returned, or mark it info if its outcome is unknown`,
+  });
 }

@@ -29,7 +29,8 @@ export interface Operation {
   readonly output: Value | undefined;
   /**
    * When the client learned the outcome. For `info` this is when it gave up (or `undefined` if the
-   * history ended first); checkers treat an `info` operation as open to the end regardless.
+   * history ended first); checkers treat an `info` operation as open to the end regardless. An
+   * `ok` operation returned, so it must have one: the linearizability checker refuses it without.
    */
   readonly completeMicros: number | undefined;
   /** Why a `fail` or `info` operation ended so (or why a Jepsen `cas` failed), if known. */

@@ -5,8 +5,14 @@
 // A key never written reads as nil or as the empty string, since stores differ in which they
 // return and Jepsen's key-value tests expect "".
 
-import type { ValueObject } from "../../workload/Value.js";
-import { hashValue, showValue, valuesEqual, type Value } from "../../workload/Value.js";
+import {
+  canonicalValue,
+  hashValue,
+  showValue,
+  valuesEqual,
+  type Value,
+  type ValueObject,
+} from "../../workload/Value.js";
 import { defineModel } from "../defineModel.js";
 import type { Call } from "../Model.js";
 
@@ -14,8 +20,9 @@ type KvState = ReadonlyMap<string, Value>;
 
 const EMPTY: KvState = new Map();
 
+/** Keys compare as values do: an object key is the same key whatever the order of its fields. */
 function keyOf(input: Value): string {
-  return JSON.stringify((input as ValueObject).key);
+  return canonicalValue((input as ValueObject).key as Value);
 }
 
 function appended(current: Value | undefined, value: Value): Value {

@@ -1,6 +1,8 @@
 // A FIFO queue, initially empty:
 //   enqueue(v) → appends v
 //   dequeue()  → removes and returns the oldest value, or nil when the queue is empty
+// Since nil means "empty", nil cannot be an element: enqueue(nil) is refused as invalid input.
+// Otherwise a dequeue returning nil could have removed an element, and no longer be read-only.
 
 import { hashValue, showValue, valuesEqual, type Value } from "../../workload/Value.js";
 import { defineModel } from "../defineModel.js";
@@ -20,6 +22,11 @@ export const queueModel = defineModel<QueueState>({
   equal: (a, b) => a.length === b.length && a.every((v, i) => valuesEqual(v, b[i] as Value)),
   hash: (state) => hashValue(state),
   describeState: (state) => showValue(state),
-  validate: (call) =>
-    call.f === "enqueue" || call.f === "dequeue" ? undefined : "f to be enqueue or dequeue",
+  validate(call) {
+    if (call.f !== "enqueue" && call.f !== "dequeue") return "f to be enqueue or dequeue";
+    if (call.f === "enqueue" && call.input === null) {
+      return "enqueue input a value other than nil (a dequeue returns nil when the queue is empty)";
+    }
+    return undefined;
+  },
 });
