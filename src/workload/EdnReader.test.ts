@@ -37,6 +37,16 @@ describe("EdnReader", () => {
     expect(readEdnAll("1 2 ,, 3")).toEqual([1, 2, 3]);
   });
 
+  it("shows that ##Inf, ##-Inf and ##NaN are the symbolic numbers, not tags that swallow a value", () => {
+    expect(readEdn("[##Inf 1]")).toEqual([Infinity, 1]);
+    expect(readEdn("[##-Inf, ##NaN]")).toEqual([-Infinity, NaN]);
+    expect(readEdnAll("##Inf ##Inf")).toEqual([Infinity, Infinity]);
+    expect(() => readEdn("##Infinity", 2)).toThrow(
+      /line 2: expected Inf, -Inf or NaN after '##' at column 3/,
+    );
+    expect(() => readEdn("[##]")).toThrow(/expected Inf, -Inf or NaN after '##' at column 4/);
+  });
+
   it("shows that malformed EDN names the line, the column and what was expected", () => {
     const cases: [string, RegExp][] = [
       ["{:a 1", /line 4: expected '}' to close the map at column 6/],

@@ -1,6 +1,7 @@
 // A reader for the subset of EDN (Clojure's data notation) that Jepsen writes in its histories:
-// maps, vectors, lists, sets, keywords, strings, numbers, booleans and nil, with `;` comments and
-// commas as whitespace. A tagged value (`#jepsen.history.Op{...}`) reads as the value it tags.
+// maps, vectors, lists, sets, keywords, strings, numbers (`##Inf`, `##-Inf` and `##NaN` too),
+// booleans and nil, with `;` comments and commas as whitespace. A tagged value
+// (`#jepsen.history.Op{...}`) reads as the value it tags.
 // Not supported, because histories do not use them: symbols, characters, ratios, `#_` discard.
 
 import { HistoryParseError } from "./HistoryParseError.js";
@@ -34,6 +35,11 @@ export type EdnValue =
 export type EdnMap = ReadonlyMap<EdnValue, EdnValue>;
 
 const DELIMITERS = new Set(["{", "}", "[", "]", "(", ")", '"', ";"]);
+const SYMBOLIC_NUMBERS = new Map([
+  ["Inf", Infinity],
+  ["-Inf", -Infinity],
+  ["NaN", NaN],
+]);
 
 /** Reads exactly one EDN value from `text`; `line` is used in error messages. */
 export function readEdn(text: string, line = 1): EdnValue {
@@ -178,9 +184,22 @@ class Reader {
       this.pos++;
       return new EdnSet(this.sequence("}"));
     }
+    if (this.text[this.pos] === "#") return this.symbolicNumber();
     // A tagged literal: `#tag value` reads as `value`.
     this.token("a set '#{' or a tag name after '#'");
     return this.value();
+  }
+
+  /** `##Inf`, `##-Inf` or `##NaN`, the EDN spelling of the numbers that have no digits. */
+  private symbolicNumber(): number {
+    this.pos++;
+    const expected = "Inf, -Inf or NaN after '##'";
+    const start = this.pos;
+    const name = this.token(expected);
+    const number = SYMBOLIC_NUMBERS.get(name);
+    if (number !== undefined) return number;
+    this.pos = start;
+    return this.fail(expected);
   }
 
   private string(): string {

@@ -227,6 +227,19 @@ describe("readJepsenEdn", () => {
     expect(read).toMatchObject({ status: "info", error: "timed-out" });
   });
 
+  it("shows that several maps on one line keep their order in time, while errors name the line", () => {
+    const text =
+      "{:process 0,:type :invoke,:f :write,:value 1} {:process 0,:type :ok,:f :write,:value 1} " +
+      "{:process 1,:type :invoke,:f :read,:value nil} {:process 1,:type :ok,:f :read,:value nil}";
+    const history = readJepsenEdn(text);
+    expect(history.map((op) => [op.line, op.invokeMicros, op.completeMicros])).toEqual([
+      [1, 1, 2],
+      [1, 3, 4],
+    ]);
+    // The read began after the write completed, so reading nil is stale.
+    expect(checkLinearizability(history, registerModel).verdict).toBe("illegal");
+  });
+
   it("shows that bad maps name the line and the missing field", () => {
     expect(() => readJepsenEdn("[1 2]")).toThrow(/line 1: expected an EDN map/);
     expect(() => readJepsenEdn("\n{:type :invoke, :f :read}")).toThrow(/line 2: expected :process/);

@@ -14,9 +14,11 @@
 // a failed `:cas` means the comparison failed (the call happened and returned false), so it becomes
 // an `ok` with output `false`; any other `:fail` definitely did not happen; an `:info` call, and a
 // call never completed, stay open until the end of the history. Jepsen's files are in time order,
-// so an event's time is its line number, which keeps real-time order exactly. (A log line's
-// timestamp is ignored: Jepsen logs an invocation before making the call and a completion after it
-// returns, so line order is real-time order, while the millisecond timestamps often tie.)
+// so an event's time is its position among the events read (1 for the first), which keeps
+// real-time order exactly, even with several EDN maps on one line; the line is kept for messages.
+// (A log line's timestamp is ignored: Jepsen logs an invocation before making the call and a
+// completion after it returns, so file order is real-time order, while the millisecond timestamps
+// often tie.)
 //
 // The nemesis (process `:nemesis`, e.g. `:nemesis	:info	:start	nil`) injects faults; its
 // operations are not calls on the object being checked, so both readers skip them.
@@ -238,12 +240,15 @@ function parseType(text: string, line: number, raw: string): JepsenEvent["type"]
 interface Open {
   readonly index: number;
   readonly event: JepsenEvent;
+  readonly timeMicros: number;
 }
 
 function buildHistory(events: readonly JepsenEvent[]): History {
   const ops: (Operation | Open)[] = [];
   const open = new Map<ProcessId, Open>();
-  for (const event of events) {
+  for (const [position, event] of events.entries()) {
+    // Events are in real-time order, so their position is a time that keeps it, ties impossible.
+    const timeMicros = position + 1;
     const pending = open.get(event.process);
     if (event.type === "invoke") {
       if (pending !== undefined) {
@@ -253,7 +258,7 @@ function buildHistory(events: readonly JepsenEvent[]): History {
           got: event.text,
         });
       }
-      const entry = { index: ops.length, event };
+      const entry = { index: ops.length, event, timeMicros };
       ops.push(entry);
       open.set(event.process, entry);
       continue;
@@ -272,13 +277,13 @@ function buildHistory(events: readonly JepsenEvent[]): History {
         got: event.text,
       });
     }
-    ops[pending.index] = complete(pending.index, pending.event, event);
+    ops[pending.index] = complete(pending, event, timeMicros);
     open.delete(event.process);
   }
   return ops.map((entry) =>
     "event" in entry
       ? {
-          ...invocation(entry.index, entry.event),
+          ...invocation(entry),
           status: "info",
           output: undefined,
           completeMicros: undefined,
@@ -287,21 +292,22 @@ function buildHistory(events: readonly JepsenEvent[]): History {
   );
 }
 
-function invocation(id: number, event: JepsenEvent) {
+function invocation({ index, event, timeMicros }: Open) {
   const input: Value =
     event.key === undefined ? event.value : { key: event.key, value: event.value };
   return {
-    id,
+    id: index,
     process: event.process,
     f: event.f,
     input,
-    invokeMicros: event.line,
+    invokeMicros: timeMicros,
     line: event.line,
   };
 }
 
-function complete(id: number, call: JepsenEvent, done: JepsenEvent): Operation {
-  const base = { ...invocation(id, call), completeMicros: done.line };
+function complete(pending: Open, done: JepsenEvent, doneMicros: number): Operation {
+  const call = pending.event;
+  const base = { ...invocation(pending), completeMicros: doneMicros };
   if (done.type === "ok") {
     return { ...base, status: "ok", output: call.f === "cas" ? true : done.value };
   }
