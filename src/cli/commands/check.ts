@@ -2,7 +2,6 @@
 // built-in model. Reads murphy JSONL, Jepsen log lines or Jepsen EDN (detected from the first line
 // unless --format says). Exit codes: 0 linearizable, 1 not, 2 unknown (budget ran out) or bad input.
 
-import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import pc from "picocolors";
 import { checkLinearizability } from "../../check/checkLinearizability.js";
@@ -14,6 +13,7 @@ import { requireOneOf } from "../../core/validate.js";
 import { readJepsenEdn, readJepsenLog } from "../../workload/JepsenHistory.js";
 import { readHistoryJsonl } from "../../workload/MurphyJsonl.js";
 import type { History } from "../../workload/Operation.js";
+import { readInputFile } from "../readInputFile.js";
 
 const FORMATS = ["auto", "murphy", "jepsen-log", "jepsen-edn"] as const;
 type Format = (typeof FORMATS)[number];
@@ -54,7 +54,7 @@ export function checkCommand(file: string, options: CheckOptions): number {
   const format = requireOneOf<Format>("--format", options.format, FORMATS);
   const timeoutMs = positiveNumber("--timeout-ms", options.timeoutMs);
   const maxMemoryMb = positiveNumber("--max-memory-mb", options.maxMemoryMb);
-  const text = readText(file);
+  const text = readInputFile(file, "history file");
   const chosen = format === "auto" ? detectFormat(text) : format;
   let history: History;
   try {
@@ -111,19 +111,6 @@ function positiveNumber(field: string, text: string): number {
     });
   }
   return n;
-}
-
-function readText(file: string): string {
-  try {
-    return readFileSync(file, "utf8");
-  } catch (error) {
-    throw new ConfigError({
-      field: "FILE",
-      value: file,
-      expected: "a readable history file",
-      fix: `check the path (${(error as NodeJS.ErrnoException).code ?? "unreadable"})`,
-    });
-  }
 }
 
 /**

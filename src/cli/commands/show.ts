@@ -3,7 +3,6 @@
 // filters narrow it to the nodes, the window and the kinds of event that matter; the output is
 // bounded by --max-lines over all worlds together.
 
-import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import pc from "picocolors";
 import { ConfigError, MurphyError } from "../../core/errors.js";
@@ -15,6 +14,7 @@ import {
   traceNodes,
   type SpaceTimeOptions,
 } from "../../report/spaceTimeDiagram.js";
+import { readInputFile } from "../readInputFile.js";
 
 export interface ShowOptions {
   nodes?: string;
@@ -46,7 +46,7 @@ export function registerShowCommand(program: Command): void {
 /** Prints the diagram; 0 when drawn, 2 for an unreadable or empty trace (a bad flag throws). */
 export function showCommand(file: string, options: ShowOptions): number {
   const diagram = diagramOptions(options);
-  const text = readText(file);
+  const text = readInputFile(file, "trace file");
   let worlds: TraceWorld[];
   try {
     worlds = readTraceWorlds(text);
@@ -146,19 +146,6 @@ function list(field: string, text: string): string[] {
     });
   }
   return items;
-}
-
-function readText(file: string): string {
-  try {
-    return readFileSync(file, "utf8");
-  } catch (error) {
-    throw new ConfigError({
-      field: "FILE",
-      value: file,
-      expected: "a readable trace file",
-      fix: `check the path (${(error as NodeJS.ErrnoException).code ?? "unreadable"})`,
-    });
-  }
 }
 
 function chooseWorlds(worlds: TraceWorld[], name: string | undefined): TraceWorld[] {
