@@ -64,6 +64,15 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   "byzantine",
 ];
 
+/** The faults that cut links until a `heal`. */
+export const PARTITION_FAULT_KINDS: ReadonlySet<FaultKind> = new Set<FaultKind>([
+  "partition",
+  "partition-majority",
+  "cut",
+  "isolate",
+  "ring",
+]);
+
 const BYZANTINE: readonly ByzantineBehaviorName[] = [
   "silent",
   "corrupt",

@@ -13,7 +13,7 @@
 import { assert } from "../core/assert.js";
 import { ConfigError } from "../core/errors.js";
 import { requireInteger } from "../core/validate.js";
-import type { FaultAction } from "./FaultAction.js";
+import { PARTITION_FAULT_KINDS, type FaultAction } from "./FaultAction.js";
 
 export interface ShrinkFaultScheduleOptions {
   /** At most this many calls of `stillFails` (default 500), the check of the input included. */
@@ -79,14 +79,6 @@ export async function shrinkFaultSchedule(
 
 // --- Units: a fault and the action that ends it ------------------------------------------------
 
-const PARTITION_KINDS: ReadonlySet<FaultAction["kind"]> = new Set([
-  "partition",
-  "partition-majority",
-  "cut",
-  "isolate",
-  "ring",
-]);
-
 /**
  * Groups a time-ordered schedule into the units the shrinker keeps or drops whole, as index lists
  * ordered by their first action. A fault pairs with the first later action that ends it and that
@@ -140,7 +132,7 @@ function findCloser(
     }
     return undefined;
   };
-  if (PARTITION_KINDS.has(a.kind)) return first((b) => b.kind === "heal");
+  if (PARTITION_FAULT_KINDS.has(a.kind)) return first((b) => b.kind === "heal");
   switch (a.kind) {
     case "link-down":
       return first(

@@ -411,6 +411,18 @@ export class Kernel implements ContinuationCounter {
   ): void {
     const target = this.index.get(to);
     if (target === undefined) throw unknownNode("send.to", to);
+    this.sendTo(host, target, to, body, requestId, isReply);
+  }
+
+  /** Sends to a node already looked up, through the node's adversary if it has one. */
+  private sendTo(
+    host: Host,
+    target: number,
+    to: string,
+    body: unknown,
+    requestId: number | undefined,
+    isReply: boolean,
+  ): void {
     if (host.byzantine !== undefined) {
       const out = host.byzantine(
         { to, body },
@@ -481,7 +493,8 @@ export class Kernel implements ContinuationCounter {
       requireNonNegative("request.timeoutMs", timeoutMs);
     }
     // Checked before anything is registered: a request to no one must leave no timeout behind.
-    if (!this.index.has(to)) throw unknownNode("request.to", to);
+    const target = this.index.get(to);
+    if (target === undefined) throw unknownNode("request.to", to);
     this.asyncWorld = true;
     const promise = KernelPromise.create<unknown>(this);
     const requestId = this.nextRequestId++;
@@ -495,7 +508,7 @@ export class Kernel implements ContinuationCounter {
       requestId,
       undefined,
     );
-    this.send(host, to, body, requestId, false);
+    this.sendTo(host, target, to, body, requestId, false);
     return promise;
   }
 

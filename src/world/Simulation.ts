@@ -14,10 +14,12 @@ import {
   type DelayBound,
 } from "../net/BoundedDelayNetwork.js";
 import type { PhysicalClock } from "../clock/PhysicalClock.js";
+import { ntpSyncOptions, validateNtpConfig, type NtpConfig } from "../clock/NtpConfig.js";
 import type { StableStorage } from "../storage/StableStorage.js";
 import { byzantineBehavior } from "../faults/Byzantine.js";
 import {
   describeFault,
+  PARTITION_FAULT_KINDS,
   validateFaultSchedule,
   type FaultAction,
   type FaultKind,
@@ -26,10 +28,10 @@ import { Kernel } from "../sim/Kernel.js";
 import type { RunResult } from "../sim/RunResult.js";
 import type { Trace } from "../sim/Trace.js";
 import { applyNetworkFault } from "./applyNetworkFault.js";
-import { buildNodes, validateNtp, type BuiltNode } from "./buildNodes.js";
+import { buildNodes, type BuiltNode } from "./buildNodes.js";
 import { checkConfigKeys } from "./checkConfigKeys.js";
 import { normaliseNodes } from "./normaliseNodes.js";
-import type { NtpOptions, SimulationConfig } from "./SimulationConfig.js";
+import type { SimulationConfig } from "./SimulationConfig.js";
 
 export class Simulation {
   readonly seed: Seed;
@@ -39,7 +41,7 @@ export class Simulation {
   private readonly kernel: Kernel;
   private readonly nodes: BuiltNode[];
   private readonly index: Map<string, number>;
-  private readonly ntp: Required<NtpOptions> | undefined;
+  private readonly ntp: NtpConfig | undefined;
   private readonly rng: Rng;
   /** The timing model's promise, or null in an asynchronous world. */
   private readonly bound: DelayBound | null;
@@ -54,7 +56,8 @@ export class Simulation {
     this.index = new Map(this.nodeIds.map((id, i) => [id, i]));
     this.network = new Network(config.network ?? {}, this.nodeIds, this.rng.derive("network"));
     this.bound = validateTiming(config.timing);
-    this.ntp = validateNtp(config.clocks?.ntp);
+    const ntp = config.clocks?.ntp;
+    this.ntp = ntp === undefined ? undefined : validateNtpConfig(ntp, "clocks.ntp");
     this.nodes = buildNodes(specs, config, this.rng);
     this.kernel = new Kernel({
       seed: this.seed,
@@ -202,14 +205,11 @@ export class Simulation {
       // One stream per daemon, so each sync draws a fresh measurement error.
       const rng = this.rng.derive(`node/${node.spec.id}`).derive("ntp");
       const errorMs = node.spec.clock?.ntpErrorMs ?? ntp.errorMs;
+      const options = ntpSyncOptions({ ...ntp, errorMs });
       const sync = (): void => {
         const now = this.now;
         const errorMicros = Math.round(rng.uniform(-errorMs, errorMs) * 1000);
-        const result = node.clock.ntpSync(now, errorMicros, {
-          stepThresholdMs: ntp.stepThresholdMs,
-          slewRatePpm: ntp.slewRatePpm,
-          uncertaintyMs: errorMs,
-        });
+        const result = node.clock.ntpSync(now, errorMicros, options);
         const text = `ntp ${result.action} ${result.offsetMicros}us`;
         this.trace.record("clock", now, i, -1, -1, text);
         this.kernel.at(now + intervalMicros, sync);
@@ -248,11 +248,7 @@ export class Simulation {
  * is how a protocol that assumes bounded pauses is shown to be wrong.
  */
 const CUTS_LINKS: ReadonlySet<FaultKind> = new Set<FaultKind>([
-  "partition",
-  "partition-majority",
-  "cut",
-  "isolate",
-  "ring",
+  ...PARTITION_FAULT_KINDS,
   "link-down",
 ]);
 

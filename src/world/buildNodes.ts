@@ -3,12 +3,12 @@
 // an empty disk with its crash policy, and its adversary if it starts Byzantine.
 
 import type { Rng } from "../core/Rng.js";
-import { requireNonNegative, requirePositive, requireRange } from "../core/validate.js";
-import { MAX_DRIFT_PPM, PhysicalClock } from "../clock/PhysicalClock.js";
+import { requireNonNegative } from "../core/validate.js";
+import { PhysicalClock } from "../clock/PhysicalClock.js";
 import { byzantineBehavior } from "../faults/Byzantine.js";
 import { StableStorage, validateCrashPolicy } from "../storage/StableStorage.js";
 import type { HostedNode } from "../sim/WorldModels.js";
-import type { NodeSpec, NtpOptions, SimulationConfig } from "./SimulationConfig.js";
+import type { NodeSpec, SimulationConfig } from "./SimulationConfig.js";
 
 /** A node's spec, its models, and the kernel's view of them. */
 export interface BuiltNode {
@@ -73,20 +73,4 @@ export function buildNodes(
       hosted: { id: spec.id, factory: spec.factory, clock, disk, adversary },
     };
   });
-}
-
-/** The NTP daemon's settings, checked, with ntpd's defaults (step above 128 ms, slew 500 ppm). */
-export function validateNtp(ntp: NtpOptions | undefined): Required<NtpOptions> | undefined {
-  if (ntp === undefined) return undefined;
-  return {
-    intervalMs: requirePositive("clocks.ntp.intervalMs", ntp.intervalMs),
-    errorMs: requireNonNegative("clocks.ntp.errorMs", ntp.errorMs),
-    stepThresholdMs: requirePositive("clocks.ntp.stepThresholdMs", ntp.stepThresholdMs ?? 128),
-    slewRatePpm: requireRange(
-      "clocks.ntp.slewRatePpm",
-      ntp.slewRatePpm ?? 500,
-      Number.MIN_VALUE,
-      MAX_DRIFT_PPM,
-    ),
-  };
 }
