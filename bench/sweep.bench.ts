@@ -4,13 +4,13 @@
 // summaries are identical (they must be: the merge order is fixed by the seed blocks).
 
 import { performance } from "node:perf_hooks";
-import { openSweepPool, sweepOnPool } from "../src/scenarios/parallelSweep.js";
-import { requestResponse } from "../src/scenarios/RequestResponseScenario.js";
+import { openSweepPool, sweepOnPool } from "../src/sweep/parallelSweep.js";
+import { requestResponse } from "../src/scenarios/request-response/RequestResponseScenario.js";
 import type { Scenario } from "../src/scenarios/Scenario.js";
-import { timeouts } from "../src/scenarios/TimeoutsScenario.js";
-import { seedRange } from "../src/scenarios/runSweep.js";
-import { seedBlocks } from "../src/scenarios/SeedBlocks.js";
-import type { VariantSummary } from "../src/scenarios/SweepSummary.js";
+import { timeouts } from "../src/scenarios/timeouts/TimeoutsScenario.js";
+import { seedRange } from "../src/sweep/runSweep.js";
+import { seedBlocks } from "../src/sweep/SeedBlocks.js";
+import type { VariantSummary } from "../src/scenarios/VariantSummary.js";
 
 async function measure(
   scenario: Scenario,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { VariantSummary } from "../src/scenarios/SweepSummary.js";
+import type { VariantSummary } from "../src/scenarios/VariantSummary.js";
 import { expectHeld } from "./expectHeld.js";
 
 const summary = (violated: number, seeds: string[]): VariantSummary => ({

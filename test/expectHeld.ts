@@ -1,8 +1,8 @@
 // A sweep's verdict, asserted so that a failure says how to reproduce it: the violating seeds and
 // the exact command that replays each one, rather than "expected 3 to be 0".
 import { expect } from "vitest";
-import { replayCommand } from "../src/scenarios/runSweep.js";
-import type { VariantSummary } from "../src/scenarios/SweepSummary.js";
+import { replayCommand } from "../src/sweep/runSweep.js";
+import type { VariantSummary } from "../src/scenarios/VariantSummary.js";
 
 export function expectHeld(summary: VariantSummary, property: string): void {
   const p = summary.properties[property];

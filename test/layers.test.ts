@@ -17,6 +17,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ["systems"],
   ["workload", "check"],
   ["scenarios"],
+  ["sweep"],
   ["runtime"],
   ["report"],
   ["cli"],

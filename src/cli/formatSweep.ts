@@ -3,8 +3,8 @@
 
 import pc from "picocolors";
 import type { FigureSpec, Scenario } from "../scenarios/Scenario.js";
-import { figureValue, type VariantSummary } from "../scenarios/SweepSummary.js";
-import { replayCommand } from "../scenarios/runSweep.js";
+import { figureValue, type VariantSummary } from "../scenarios/VariantSummary.js";
+import { replayCommand } from "../sweep/runSweep.js";
 
 export function formatNumber(value: number | undefined): string {
   if (value === undefined || Number.isNaN(value)) return "-";

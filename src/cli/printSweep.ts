@@ -3,7 +3,7 @@
 
 import pc from "picocolors";
 import type { Scenario } from "../scenarios/Scenario.js";
-import type { VariantSummary } from "../scenarios/SweepSummary.js";
+import type { VariantSummary } from "../scenarios/VariantSummary.js";
 import { formatSweep } from "./formatSweep.js";
 
 export function printSweepHeader(

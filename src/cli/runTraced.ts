@@ -4,7 +4,8 @@
 import { createWriteStream } from "node:fs";
 import type { Seed } from "../core/Rng.js";
 import type { Scenario, SeedOutcome } from "../scenarios/Scenario.js";
-import { addOutcome, emptySummary, type VariantSummary } from "../scenarios/SweepSummary.js";
+import { type VariantSummary } from "../scenarios/VariantSummary.js";
+import { addOutcome, emptySummary } from "../sweep/SweepSummary.js";
 
 export async function runTraced(
   scenario: Scenario,

@@ -4,9 +4,9 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Seed } from "../core/Rng.js";
 import type { Scenario } from "../scenarios/Scenario.js";
-import { SEEDS_PER_BLOCK, type Shard } from "../scenarios/SeedBlocks.js";
-import { SHARD_FORMAT, shardFileName, type ShardFile } from "../scenarios/ShardFile.js";
-import type { VariantSummary } from "../scenarios/SweepSummary.js";
+import { SEEDS_PER_BLOCK, type Shard } from "../sweep/SeedBlocks.js";
+import { SHARD_FORMAT, shardFileName, type ShardFile } from "../sweep/ShardFile.js";
+import type { VariantSummary } from "../scenarios/VariantSummary.js";
 
 /** Writes the shard's per-block summaries (the merge repeats the single run's reduction). */
 export function writeShardFile(args: {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../core/errors.js";
-import { requestResponse } from "../scenarios/RequestResponseScenario.js";
+import { requestResponse } from "../scenarios/request-response/RequestResponseScenario.js";
 import { resolveSeeds, resolveVariants, resolveWorkers } from "./sweepOptions.js";
 
 describe("sweep flags", () => {

@@ -3,8 +3,8 @@
 
 import { ConfigError } from "../core/errors.js";
 import { Seed } from "../core/Rng.js";
-import { defaultWorkers } from "../scenarios/parallelSweep.js";
-import { requireVariant, seedRange } from "../scenarios/runSweep.js";
+import { defaultWorkers } from "../sweep/parallelSweep.js";
+import { requireVariant, seedRange } from "../sweep/runSweep.js";
 import type { Scenario } from "../scenarios/Scenario.js";
 
 /** `--variant unsafe|safe|both` → the variant names to run. */

@@ -1,7 +1,8 @@
 import { stripVTControlCharacters } from "node:util";
 import { describe, expect, it } from "vitest";
 import type { Scenario, Verdict } from "../scenarios/Scenario.js";
-import { emptySummary, type VariantSummary } from "../scenarios/SweepSummary.js";
+import { type VariantSummary } from "../scenarios/VariantSummary.js";
+import { emptySummary } from "../sweep/SweepSummary.js";
 import { keyFigureSpecs, tourTable, tourVerdict, type TourEntry } from "./tourReport.js";
 
 const scenario: Scenario = {

@@ -5,8 +5,8 @@
 
 import pc from "picocolors";
 import type { FigureSpec, Scenario } from "../scenarios/Scenario.js";
-import { figureValue, type VariantSummary } from "../scenarios/SweepSummary.js";
-import { replayCommand } from "../scenarios/runSweep.js";
+import { figureValue, type VariantSummary } from "../scenarios/VariantSummary.js";
+import { replayCommand } from "../sweep/runSweep.js";
 import { FIGURE_KIND_LABEL, formatNumber } from "./formatSweep.js";
 
 export interface TourEntry {

@@ -4,7 +4,7 @@
 
 import type { Seed } from "../core/Rng.js";
 import type { TraceOptions } from "../sim/Trace.js";
-import type { VariantSummary } from "./SweepSummary.js";
+import type { VariantSummary } from "./VariantSummary.js";
 
 export type Verdict = "held" | "violated" | "unknown";
 

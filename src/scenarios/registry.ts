@@ -1,20 +1,20 @@
 // Every scenario murphy knows, in the order the tour runs them.
 import { ConfigError } from "../core/errors.js";
-import { byzantineAgreement } from "./ByzantineAgreementScenario.js";
-import { clockDrift } from "./ClockDriftScenario.js";
-import { congestion } from "./CongestionScenario.js";
-import { effectBeforeCause } from "./EffectBeforeCauseScenario.js";
-import { gcPauseSplitBrain } from "./GcPauseSplitBrainScenario.js";
-import { leaseClockJump } from "./LeaseClockJumpScenario.js";
-import { lwwSkew } from "./LwwSkewScenario.js";
-import { partitionSplitBrain } from "./PartitionSplitBrainScenario.js";
-import { quorumDetection } from "./QuorumDetectionScenario.js";
-import { requestResponse } from "./RequestResponseScenario.js";
-import { retryStorm } from "./RetryStormScenario.js";
+import { byzantineAgreement } from "./byzantine-agreement/ByzantineAgreementScenario.js";
+import { clockDrift } from "./clock-drift/ClockDriftScenario.js";
+import { congestion } from "./congestion/CongestionScenario.js";
+import { effectBeforeCause } from "./effect-before-cause/EffectBeforeCauseScenario.js";
+import { gcPauseSplitBrain } from "./gc-pause-split-brain/GcPauseSplitBrainScenario.js";
+import { leaseClockJump } from "./lease-clock-jump/LeaseClockJumpScenario.js";
+import { lwwSkew } from "./lww-skew/LwwSkewScenario.js";
+import { partitionSplitBrain } from "./partition-split-brain/PartitionSplitBrainScenario.js";
+import { quorumDetection } from "./quorum-detection/QuorumDetectionScenario.js";
+import { requestResponse } from "./request-response/RequestResponseScenario.js";
+import { retryStorm } from "./retry-storm/RetryStormScenario.js";
 import type { Scenario } from "./Scenario.js";
-import { systemModels } from "./SystemModelsScenario.js";
-import { timeouts } from "./TimeoutsScenario.js";
-import { trueTimeCommitWait } from "./TrueTimeCommitWaitScenario.js";
+import { systemModels } from "./system-models/SystemModelsScenario.js";
+import { timeouts } from "./timeouts/TimeoutsScenario.js";
+import { trueTimeCommitWait } from "./truetime-commit-wait/TrueTimeCommitWaitScenario.js";
 
 export const SCENARIOS: readonly Scenario[] = [
   requestResponse,

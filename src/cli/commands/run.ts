@@ -8,9 +8,9 @@ import type { Command } from "commander";
 import pc from "picocolors";
 import { ConfigError } from "../../core/errors.js";
 import type { Seed } from "../../core/Rng.js";
-import { openSweepPool } from "../../scenarios/parallelSweep.js";
+import { openSweepPool } from "../../sweep/parallelSweep.js";
 import { findScenario } from "../../scenarios/registry.js";
-import { replayCommand } from "../../scenarios/runSweep.js";
+import { replayCommand } from "../../sweep/runSweep.js";
 import type { Scenario } from "../../scenarios/Scenario.js";
 import {
   mergeBlocks,
@@ -20,8 +20,8 @@ import {
   type BlockSummary,
   type SeedBlock,
   type Shard,
-} from "../../scenarios/SeedBlocks.js";
-import type { VariantSummary } from "../../scenarios/SweepSummary.js";
+} from "../../sweep/SeedBlocks.js";
+import type { VariantSummary } from "../../scenarios/VariantSummary.js";
 import { sweepExitCode } from "../formatSweep.js";
 import { printSweepHeader, printSweepSummaries, sweepJson } from "../printSweep.js";
 import { runTraced, traceFileFor } from "../runTraced.js";

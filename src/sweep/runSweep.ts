@@ -1,0 +1,72 @@
+// Runs one scenario variant over a list of seeds in this thread and folds the outcomes into a
+// mergeable summary. (Worker threads and shards split the seed list and merge the summaries.)
+
+import { Seed } from "../core/Rng.js";
+import { ConfigError, MurphyError } from "../core/errors.js";
+import type { Scenario, SeedOutcome } from "../scenarios/Scenario.js";
+import type { VariantSummary } from "../scenarios/VariantSummary.js";
+import { addOutcome, emptySummary } from "./SweepSummary.js";
+
+/** Seeds `first`, `first + 1`, …: `count` of them. */
+export function seedRange(count: number, first: bigint = 0n): Seed[] {
+  if (!Number.isInteger(count) || count < 1) {
+    throw new ConfigError({
+      field: "seeds",
+      value: count,
+      expected: "a whole number >= 1",
+      fix: "pass e.g. --seeds 100",
+    });
+  }
+  return Array.from({ length: count }, (_, i) => Seed.parse(first + BigInt(i)));
+}
+
+export function requireVariant(scenario: Scenario, variant: string): void {
+  if (!scenario.variants.some((v) => v.name === variant)) {
+    throw new ConfigError({
+      field: "variant",
+      value: variant,
+      expected: `a variant of ${scenario.name}`,
+      fix: `use one of ${scenario.variants.map((v) => v.name).join(", ")} or both`,
+    });
+  }
+}
+
+export async function runSweep(
+  scenario: Scenario,
+  variant: string,
+  seeds: readonly Seed[],
+  onOutcome?: (outcome: SeedOutcome) => void,
+): Promise<VariantSummary> {
+  requireVariant(scenario, variant);
+  const summary = emptySummary(scenario.name, variant);
+  for (const seed of seeds) {
+    let outcome: SeedOutcome;
+    try {
+      outcome = await scenario.run({ seed, variant });
+    } catch (error) {
+      throw new ScenarioRunError(replayCommand(scenario.name, variant, seed.toString()), error);
+    }
+    addOutcome(summary, outcome);
+    onOutcome?.(outcome);
+  }
+  return summary;
+}
+
+/** A seed's run threw (a node's uncaught error, a kernel limit): says how to replay it. */
+export class ScenarioRunError extends MurphyError {
+  readonly code = "E_SCENARIO_RUN";
+  readonly definite = true;
+  constructor(
+    readonly replay: string,
+    cause: unknown,
+  ) {
+    super(`${cause instanceof Error ? cause.message : String(cause)}\n  replay: ${replay}`, {
+      cause,
+    });
+  }
+}
+
+/** The command that replays one seed of a scenario variant. */
+export function replayCommand(scenario: string, variant: string, seed: string): string {
+  return `murphy run ${scenario} --variant ${variant} --seed ${seed}`;
+}

@@ -1,0 +1,34 @@
+// The body of one sweep worker thread: it receives blocks of seeds of a registered scenario, runs
+// them with `runSweep` and posts back a progress note per seed and the block's summary. Errors are
+// posted, not thrown, so one broken scenario does not take the thread (and the pool) down.
+
+import { parentPort } from "node:worker_threads";
+import { Seed } from "../core/Rng.js";
+import { findScenario } from "../scenarios/registry.js";
+import { runSweep } from "./runSweep.js";
+import type { WorkerReply, WorkerTask } from "./parallelSweep.js";
+
+const port = parentPort;
+if (port === null) throw new Error("sweepWorker.js must be started as a worker thread");
+
+port.on("message", (task: WorkerTask) => {
+  void runTask(task).then(
+    (reply) => port.postMessage(reply),
+    (error: unknown) =>
+      port.postMessage({
+        type: "error",
+        id: task.id,
+        message: error instanceof Error ? (error.stack ?? error.message) : String(error),
+      } satisfies WorkerReply),
+  );
+});
+
+async function runTask(task: WorkerTask): Promise<WorkerReply> {
+  const scenario = findScenario(task.scenario);
+  const seeds = task.seeds.map((s) => Seed.parse(s));
+  const summary = await runSweep(scenario, task.variant, seeds, (outcome) => {
+    const violated = Object.values(outcome.properties).includes("violated");
+    port!.postMessage({ type: "seed", id: task.id, violated } satisfies WorkerReply);
+  });
+  return { type: "done", id: task.id, summary };
+}
