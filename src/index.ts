@@ -39,6 +39,13 @@ export { realRuntime, RealClock, RealTimers, CryptoRandom } from "./runtime/inde
 export { pbftConfig, pbftReplica, pbftClient, Keyring } from "./systems/pbft/index.js";
 export type { PbftConfig, PbftOptions, PbftObserver, PbftClientOptions } from "./systems/pbft/index.js";
 
+// Your own world to test: every command (run, sweeps, shards, replay, shrink) and the test API.
+export { defineWorld } from "./scenarios/defineWorld.js";
+export type { WorldSpec, WorldSetup, WorldFaultSetup, WorldResult, WorldCheck, CheckOutcome, WorldVariantSpec, WorldSimulationConfig } from "./scenarios/defineWorld.js";
+export type { World, Verdict, SeedOutcome, RunSeedOptions } from "./scenarios/Scenario.js";
+export { testWorld, WorldTestError, loadWorld, shrinkWorld } from "./sweep/index.js";
+export type { TestWorldOptions, TestWorldResult, ShrinkWorldOptions, ShrinkWorldResult } from "./sweep/index.js";
+
 // Histories and checkers.
 export { HistoryRecorder, readHistoryJsonl, writeHistoryJsonl, readJepsenLog, readJepsenEdn } from "./workload/index.js";
 export type { History, Operation, OperationStatus } from "./workload/index.js";

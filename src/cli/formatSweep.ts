@@ -4,6 +4,7 @@
 import pc from "picocolors";
 import type { FigureSpec, Scenario } from "../scenarios/Scenario.js";
 import { figureValue, type VariantSummary } from "../scenarios/VariantSummary.js";
+import { worldRef } from "../sweep/loadWorld.js";
 import { replayCommand } from "../sweep/runSweep.js";
 
 export function formatNumber(value: number | undefined): string {
@@ -55,7 +56,7 @@ export function formatSweep(scenario: Scenario, summaries: readonly VariantSumma
       if (p.violatingSeeds.length > 0) {
         lines.push(
           pc.dim(
-            `    replay: ${replayCommand(scenario.name, summary.variant, p.violatingSeeds[0]!)}`,
+            `    replay: ${replayCommand(worldRef(scenario), summary.variant, p.violatingSeeds[0]!)}`,
           ),
         );
       }

@@ -4,6 +4,7 @@
 import pc from "picocolors";
 import type { Scenario } from "../scenarios/Scenario.js";
 import type { VariantSummary } from "../scenarios/VariantSummary.js";
+import { worldRef } from "../sweep/loadWorld.js";
 import { formatSweep } from "./formatSweep.js";
 
 export function printSweepHeader(
@@ -11,7 +12,7 @@ export function printSweepHeader(
   seedsDescription: string,
   command: "run" | "replay" = "run",
 ): void {
-  console.log(pc.bold(`murphy ${command} ${scenario.name}`) + ` — ${scenario.title}`);
+  console.log(pc.bold(`murphy ${command} ${worldRef(scenario)}`) + ` — ${scenario.title}`);
   console.log(pc.dim(`seeds: ${seedsDescription}`));
 }
 

@@ -7,6 +7,7 @@ import type { Scenario } from "../scenarios/Scenario.js";
 import { SEEDS_PER_BLOCK, type Shard } from "../sweep/SeedBlocks.js";
 import { SHARD_FORMAT, shardFileName, type ShardFile } from "../sweep/ShardFile.js";
 import type { VariantSummary } from "../scenarios/VariantSummary.js";
+import { worldRef } from "../sweep/loadWorld.js";
 
 /** Writes the shard's per-block summaries (the merge repeats the single run's reduction). */
 export function writeShardFile(args: {
@@ -19,7 +20,8 @@ export function writeShardFile(args: {
 }): string {
   const file: ShardFile = {
     format: SHARD_FORMAT,
-    scenario: args.scenario.name,
+    // The world as the user named it (a scenario or a file), so that `murphy merge` can load it.
+    scenario: worldRef(args.scenario),
     variants: [...args.variants],
     seeds: { first: args.seeds[0]!.toString(), count: args.seeds.length },
     seedsPerBlock: SEEDS_PER_BLOCK,

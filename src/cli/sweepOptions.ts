@@ -9,7 +9,8 @@ import type { Scenario } from "../scenarios/Scenario.js";
 
 /** `--variant unsafe|safe|both` → the variant names to run. */
 export function resolveVariants(scenario: Scenario, variant: string): string[] {
-  const variants = variant === "both" ? scenario.variants.map((v) => v.name) : [variant];
+  const all = variant === "both" || variant === "all";
+  const variants = all ? scenario.variants.map((v) => v.name) : [variant];
   variants.forEach((v) => requireVariant(scenario, v));
   return variants;
 }

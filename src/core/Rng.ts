@@ -18,11 +18,14 @@ export class Seed {
     return new Seed(hi >>> 0, lo >>> 0);
   }
 
-  /** Parses `0x…` hex, a decimal string, a safe integer or a bigint. */
-  static parse(input: string | number | bigint): Seed {
+  /** Parses `0x…` hex, a decimal string, a safe integer, a bigint or a Seed (of any copy). */
+  static parse(input: string | number | bigint | Seed): Seed {
+    if (input instanceof Seed) return input;
     let value: bigint;
     try {
       if (typeof input === "bigint") value = input;
+      // A Seed from another copy of this module (two installs of murphy) is still a seed.
+      else if (typeof input === "object") value = (input as Seed).toBigInt();
       else if (typeof input === "number") {
         if (!Number.isSafeInteger(input) || input < 0) throw new Error("not a safe integer");
         value = BigInt(input);
@@ -103,7 +106,7 @@ export class Rng {
   }
 
   static fromSeed(seed: Seed | string | number | bigint): Rng {
-    return new Rng(seed instanceof Seed ? seed : Seed.parse(seed));
+    return new Rng(Seed.parse(seed));
   }
 
   /** An independent stream named `label` under this one; depends only on seed and path. */

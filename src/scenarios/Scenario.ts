@@ -1,8 +1,12 @@
-// A scenario is one failure from the chapter made runnable: a system, a workload, a fault model
-// and the properties to check, in an unsafe variant (the failure happens) and a safe one (the
-// remedy prevents it). One seed gives one outcome: a verdict per property and measured figures.
+// A world to test: a system, a workload, a fault model and the properties to check, in one or more
+// variants (for the chapter's scenarios an unsafe one, where the failure happens, and a safe one,
+// where the remedy prevents it). One seed of one variant gives one outcome: a verdict per property
+// and measured figures. Every murphy command that runs worlds (run, sweeps on workers and shards,
+// replay, shrink, the test API) takes anything of this shape: a built-in scenario, or a user's
+// world file whose default export is `defineWorld({...})` (see defineWorld.ts).
 
 import type { Seed } from "../core/Rng.js";
+import type { FaultAction } from "../faults/FaultAction.js";
 import type { TraceOptions } from "../sim/Trace.js";
 import type { VariantSummary } from "./VariantSummary.js";
 
@@ -33,6 +37,11 @@ export interface SeedOutcome {
   /** Combined hash of every world the seed ran: equal across runs of the same seed. */
   traceHash: string;
   events: number;
+  /**
+   * Why a property came out as it did, in lines a person reads (e.g. the linearizability
+   * checker's counterexample). Shown for single-seed runs and replays; sweeps do not keep it.
+   */
+  details?: Record<string, string[]>;
 }
 
 export interface RunSeedOptions {
@@ -40,7 +49,14 @@ export interface RunSeedOptions {
   variant: string;
   /** Where to stream each world's trace; `label` names the world within the seed. */
   trace?: (label: string) => TraceOptions | undefined;
+  /** Run under this fault schedule instead of the seed's own (shrinking, replay files). */
+  faults?: readonly FaultAction[];
+  /** Print each `ctx.log` line of the world's nodes as it happens (replays). */
+  onLog?: (entry: { node: string; atMs: number; text: string }) => void;
 }
+
+/** The public name of a world to test; the scenarios murphy ships are worlds too. */
+export type World = Scenario;
 
 export interface Scenario {
   name: string;
@@ -55,6 +71,11 @@ export interface Scenario {
   /** Names of the figures the tour table shows (default: the first two of `figures`). */
   keyFigures?: readonly string[];
   run(options: RunSeedOptions): Promise<SeedOutcome>;
+  /**
+   * The fault schedule a seed of a variant runs under, for worlds whose faults are data (those
+   * defined with `defineWorld`). Shrinking needs it; a world without it cannot be shrunk.
+   */
+  faultSchedule?(options: { seed: Seed; variant: string }): FaultAction[];
   /** Optional scenario-specific lines for the report (e.g. a per-case table). */
   report?(summaries: readonly VariantSummary[]): string[];
 }

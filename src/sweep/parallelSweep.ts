@@ -14,6 +14,7 @@ import { setImmediate as nextTurn } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { ConfigError } from "../core/errors.js";
+import { worldLocation } from "./loadWorld.js";
 import { runSweep } from "./runSweep.js";
 import type { Scenario } from "../scenarios/Scenario.js";
 import { mergeBlocks, type BlockSummary, type SeedBlock } from "./SeedBlocks.js";
@@ -22,7 +23,8 @@ import type { VariantSummary } from "../scenarios/VariantSummary.js";
 /** A block of seeds sent to a worker. Seeds travel as their text form. */
 export interface WorkerTask {
   id: number;
-  scenario: string;
+  /** The world as `loadWorld` takes it: a scenario name or a world file's absolute path. */
+  world: string;
   variant: string;
   seeds: string[];
 }
@@ -167,7 +169,7 @@ class ThreadPool implements SweepPool {
       for (const block of blocks) {
         const task: WorkerTask = {
           id: this.nextId++,
-          scenario: scenario.name,
+          world: worldLocation(scenario),
           variant,
           seeds: block.seeds.map((s) => s.toString()),
         };
@@ -220,7 +222,7 @@ class ThreadPool implements SweepPool {
     if (reply.type === "error") {
       if (!sweep.failed) {
         sweep.failed = true;
-        sweep.reject(new Error(`${entry.task.scenario}/${entry.task.variant}: ${reply.message}`));
+        sweep.reject(new Error(`${entry.task.world}/${entry.task.variant}: ${reply.message}`));
       }
     } else if (!sweep.failed) {
       sweep.results.push({ index: entry.blockIndex, summary: reply.summary });

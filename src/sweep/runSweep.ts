@@ -4,6 +4,7 @@
 import { Seed } from "../core/Rng.js";
 import { ConfigError, MurphyError } from "../core/errors.js";
 import type { Scenario, SeedOutcome } from "../scenarios/Scenario.js";
+import { worldRef } from "./loadWorld.js";
 import type { VariantSummary } from "../scenarios/VariantSummary.js";
 import { addOutcome, emptySummary } from "./SweepSummary.js";
 
@@ -44,7 +45,10 @@ export async function runSweep(
     try {
       outcome = await scenario.run({ seed, variant });
     } catch (error) {
-      throw new ScenarioRunError(replayCommand(scenario.name, variant, seed.toString()), error);
+      throw new ScenarioRunError(
+        replayCommand(worldRef(scenario), variant, seed.toString()),
+        error,
+      );
     }
     addOutcome(summary, outcome);
     onOutcome?.(outcome);
@@ -66,7 +70,7 @@ export class ScenarioRunError extends MurphyError {
   }
 }
 
-/** The command that replays one seed of a scenario variant. */
-export function replayCommand(scenario: string, variant: string, seed: string): string {
-  return `murphy run ${scenario} --variant ${variant} --seed ${seed}`;
+/** The command that replays one seed of a world's variant (`world`: its name or file, see worldRef). */
+export function replayCommand(world: string, variant: string, seed: string): string {
+  return `murphy run ${world} --variant ${variant} --seed ${seed}`;
 }

@@ -1,10 +1,11 @@
-// The body of one sweep worker thread: it receives blocks of seeds of a registered scenario, runs
+// The body of one sweep worker thread: it receives blocks of seeds of a world (a scenario or a
+// world file, loaded once per thread), runs
 // them with `runSweep` and posts back a progress note per seed and the block's summary. Errors are
 // posted, not thrown, so one broken scenario does not take the thread (and the pool) down.
 
 import { parentPort } from "node:worker_threads";
 import { Seed } from "../core/Rng.js";
-import { findScenario } from "../scenarios/registry.js";
+import { loadWorld } from "./loadWorld.js";
 import { runSweep } from "./runSweep.js";
 import type { WorkerReply, WorkerTask } from "./parallelSweep.js";
 
@@ -24,7 +25,7 @@ port.on("message", (task: WorkerTask) => {
 });
 
 async function runTask(task: WorkerTask): Promise<WorkerReply> {
-  const scenario = findScenario(task.scenario);
+  const scenario = await loadWorld(task.world);
   const seeds = task.seeds.map((s) => Seed.parse(s));
   const summary = await runSweep(scenario, task.variant, seeds, (outcome) => {
     const violated = Object.values(outcome.properties).includes("violated");

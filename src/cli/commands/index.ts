@@ -6,6 +6,7 @@ import { registerMergeCommand } from "./merge.js";
 import { registerReplayCommand } from "./replay.js";
 import { registerRunCommand } from "./run.js";
 import { registerShowCommand } from "./show.js";
+import { registerShrinkCommand } from "./shrink.js";
 import { registerTourCommand } from "./tour.js";
 
 export function registerCommands(program: Command): void {
@@ -13,6 +14,7 @@ export function registerCommands(program: Command): void {
   registerListCommand(program);
   registerRunCommand(program);
   registerReplayCommand(program);
+  registerShrinkCommand(program);
   registerShowCommand(program);
   registerMergeCommand(program);
   registerCheckCommand(program);

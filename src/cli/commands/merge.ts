@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { ConfigError } from "../../core/errors.js";
 import { Seed } from "../../core/Rng.js";
-import { findScenario } from "../../scenarios/registry.js";
+import { loadWorld } from "../../sweep/loadWorld.js";
 import { seedRange } from "../../sweep/runSweep.js";
 import { mergeShardFiles, parseShardFile } from "../../sweep/ShardFile.js";
 import { sweepExitCode } from "../formatSweep.js";
@@ -18,15 +18,20 @@ export function registerMergeCommand(program: Command): void {
     .description("combine the shard files of a sweep into one result")
     .argument("<files...>", "the files written by `murphy run <scenario> --shard i/n`")
     .option("--json", "print the summary as JSON")
-    .action((files: string[], options: { json?: boolean }) => {
-      process.exitCode = mergeCommand(files, options);
+    .action(async (files: string[], options: { json?: boolean }) => {
+      process.exitCode = await mergeCommand(files, options);
     });
 }
 
-export function mergeCommand(paths: readonly string[], options: { json?: boolean }): number {
+export async function mergeCommand(
+  paths: readonly string[],
+  options: { json?: boolean },
+): Promise<number> {
   const files = paths.map((path) => ({ path, file: parseShardFile(path, readJson(path)) }));
   const merged = mergeShardFiles(files);
-  const scenario = findScenario(merged.scenario);
+  const scenario = await loadWorld(merged.scenario);
+  // Shard files name a world file by its path; summaries name every world by its name.
+  for (const summary of merged.summaries) summary.scenario = scenario.name;
   if (options.json) {
     console.log(sweepJson(scenario, merged.summaries));
   } else {

@@ -9,7 +9,7 @@ import pc from "picocolors";
 import { ConfigError } from "../../core/errors.js";
 import type { Seed } from "../../core/Rng.js";
 import { openSweepPool } from "../../sweep/parallelSweep.js";
-import { findScenario } from "../../scenarios/registry.js";
+import { loadWorld, worldRef } from "../../sweep/loadWorld.js";
 import { replayCommand } from "../../sweep/runSweep.js";
 import type { Scenario } from "../../scenarios/Scenario.js";
 import {
@@ -24,7 +24,7 @@ import {
 import type { VariantSummary } from "../../scenarios/VariantSummary.js";
 import { sweepExitCode } from "../formatSweep.js";
 import { printSweepHeader, printSweepSummaries, sweepJson } from "../printSweep.js";
-import { runTraced, traceFileFor } from "../runTraced.js";
+import { runTraced, traceFileFor, type RunOneOptions } from "../runTraced.js";
 import { writeShardFile } from "../shardOutput.js";
 import { describeSeeds, resolveSeeds, resolveVariants, resolveWorkers } from "../sweepOptions.js";
 import { SweepProgress } from "../SweepProgress.js";
@@ -44,11 +44,11 @@ export interface RunOptions {
 export function registerRunCommand(program: Command): void {
   program
     .command("run")
-    .description("run a scenario over one seed or a sweep of seeds")
-    .argument("[scenario]", "scenario name (see `murphy list`)")
-    .option("--variant <name>", "unsafe, safe or both", "both")
+    .description("run a scenario or a world file over one seed or a sweep of seeds")
+    .argument("[world]", "a scenario name (see `murphy list`) or a world file (./my-world.ts)")
+    .option("--variant <name>", "a variant of the world, or both/all", "both")
     .option("--seed <seed>", "run exactly this seed (decimal or 0x hex)")
-    .option("--seeds <n>", "run seeds 0 … n-1 (default: the scenario's tour count)")
+    .option("--seeds <n>", "run seeds 0 … n-1 (default: the world's default count)")
     .option("--workers <n>", "worker threads (default: the cores of this machine)")
     .option("--shard <i/n>", "run only shard i of n (from 0) and write it for `murphy merge`")
     .option("--json", "print the summary as JSON")
@@ -61,7 +61,7 @@ export function registerRunCommand(program: Command): void {
 }
 
 export async function runCommand(name: string | undefined, options: RunOptions): Promise<number> {
-  const scenario = findScenario(name);
+  const scenario = await loadWorld(name);
   const variants = resolveVariants(scenario, options.variant);
   const seeds = resolveSeeds(scenario, options);
   const workers = resolveWorkers(options.workers);
@@ -75,6 +75,10 @@ export async function runCommand(name: string | undefined, options: RunOptions):
         fix: "add --seed S (a trace is of one run)",
       });
     }
+    return runTracedCommand(scenario, variants, seeds[0]!, options);
+  }
+  if (options.seed !== undefined && shard === undefined && !options.checkDeterminism) {
+    // One seed: run here and show why each property came out as it did.
     return runTracedCommand(scenario, variants, seeds[0]!, options);
   }
   if (shard !== undefined && options.seed !== undefined) {
@@ -206,7 +210,7 @@ function compareHashes(
       const other = again[i]!.seedHashes[seed];
       if (other !== hash) {
         mismatches.push(
-          `${replayCommand(scenario.name, summary.variant, seed)} (${hash} vs ${other})`,
+          `${replayCommand(worldRef(scenario), summary.variant, seed)} (${hash} vs ${other})`,
         );
       }
     }
@@ -218,22 +222,40 @@ export async function runTracedCommand(
   scenario: Scenario,
   variants: string[],
   seed: Seed,
-  options: { json?: boolean; trace?: string },
+  options: { json?: boolean; trace?: string | undefined } & Omit<RunOneOptions, "file">,
   command: "run" | "replay" = "run",
 ): Promise<number> {
   if (!options.json) printSweepHeader(scenario, seed.toString(), command);
   const summaries: VariantSummary[] = [];
+  const details: Record<string, Record<string, string[]>> = {};
   for (const variant of variants) {
-    const file = traceFileFor(options.trace!, variant, variants.length);
-    const { summary, traceHash } = await runTraced(scenario, variant, seed, file);
-    if (!options.json) {
+    const file =
+      options.trace === undefined
+        ? undefined
+        : traceFileFor(options.trace, variant, variants.length);
+    const { summary, traceHash, outcome } = await runTraced(scenario, variant, seed, {
+      file,
+      faults: options.faults,
+      onLog: options.onLog,
+    });
+    if (!options.json && file !== undefined) {
       console.log(
         pc.dim(`trace written to ${file} (hash ${traceHash}); see it: murphy show ${file}`),
       );
     }
+    if (!options.json) printDetails(variant, outcome.details);
+    details[variant] = outcome.details ?? {};
     summaries.push(summary);
   }
-  if (options.json) console.log(sweepJson(scenario, summaries));
+  if (options.json) console.log(sweepJson(scenario, summaries, { details }));
   else printSweepSummaries(scenario, summaries);
   return sweepExitCode(scenario, summaries);
+}
+
+/** What the checks said about the properties that did not hold: counterexamples, not counts. */
+function printDetails(variant: string, details: Record<string, string[]> | undefined): void {
+  for (const [property, lines] of Object.entries(details ?? {})) {
+    console.log(pc.bold(`${variant}: ${property}`));
+    for (const line of lines) console.log(`  ${line}`);
+  }
 }
