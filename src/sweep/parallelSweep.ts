@@ -13,7 +13,7 @@ import { availableParallelism } from "node:os";
 import { setImmediate as nextTurn } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
-import { ConfigError } from "../core/errors.js";
+import { ConfigError, MurphyError } from "../core/errors.js";
 import { worldLocation } from "./loadWorld.js";
 import { runSweep } from "./runSweep.js";
 import type { Scenario } from "../scenarios/Scenario.js";
@@ -32,7 +32,7 @@ export interface WorkerTask {
 export type WorkerReply =
   | { type: "seed"; id: number; violated: boolean }
   | { type: "done"; id: number; summary: VariantSummary }
-  | { type: "error"; id: number; message: string };
+  | { type: "error"; id: number; message: string; typed?: boolean };
 
 /** Called once per finished seed (in completion order, which varies between runs). */
 export type OnSeed = (violated: boolean) => void;
@@ -222,7 +222,8 @@ class ThreadPool implements SweepPool {
     if (reply.type === "error") {
       if (!sweep.failed) {
         sweep.failed = true;
-        sweep.reject(new Error(`${entry.task.world}/${entry.task.variant}: ${reply.message}`));
+        const message = `${entry.task.world} (${entry.task.variant}): ${reply.message}`;
+        sweep.reject(reply.typed ? new SweepRunError(message) : new Error(message));
       }
     } else if (!sweep.failed) {
       sweep.results.push({ index: entry.blockIndex, summary: reply.summary });
@@ -266,4 +267,10 @@ export async function sweepOnPool(
   onSeed?: OnSeed,
 ): Promise<VariantSummary> {
   return mergeBlocks(scenario.name, variant, await pool.run(scenario, variant, blocks, onSeed));
+}
+
+/** A seed failed in a worker thread with a typed error (its message says how to replay it). */
+export class SweepRunError extends MurphyError {
+  readonly code = "E_SWEEP_RUN";
+  readonly definite = true;
 }

@@ -4,6 +4,7 @@
 // posted, not thrown, so one broken scenario does not take the thread (and the pool) down.
 
 import { parentPort } from "node:worker_threads";
+import { MurphyError } from "../core/errors.js";
 import { Seed } from "../core/Rng.js";
 import { loadWorld } from "./loadWorld.js";
 import { runSweep } from "./runSweep.js";
@@ -19,7 +20,15 @@ port.on("message", (task: WorkerTask) => {
       port.postMessage({
         type: "error",
         id: task.id,
-        message: error instanceof Error ? (error.stack ?? error.message) : String(error),
+        // A typed error (a node threw, a bad config) is told as its message, which names the
+        // seed and the replay command; anything else is a bug of ours and keeps its stack.
+        message:
+          error instanceof MurphyError
+            ? error.message
+            : error instanceof Error
+              ? (error.stack ?? error.message)
+              : String(error),
+        typed: error instanceof MurphyError,
       } satisfies WorkerReply),
   );
 });
