@@ -1,6 +1,7 @@
 // murphy's public API, on one screen: write nodes and run a world (simulation), break it on
-// purpose (faults), use the remedies in simulation and production (primitives, runtime), and check
-// what clients saw (workload, check). Everything else is internal and may change.
+// purpose (faults), use the remedies in simulation and production (primitives, runtime), check
+// what clients saw (workload, check) and draw what happened (report). Everything else is internal
+// and may change.
 
 // Core: seeds and randomness, time interfaces, typed errors.
 export { Rng, Seed, ManualClock, probability, MurphyError, ConfigError, TimeoutError, AbortedError } from "./core/index.js";
@@ -8,9 +9,9 @@ export type { Clock, MonotonicClock, WallClock, TrueTimeInterval, Timers, TimerI
 
 // The simulated world.
 export { Simulation } from "./world/index.js";
-export type { NodeSpec, SimulationConfig, TimingConfig } from "./world/index.js";
-export { NodeFailureError, checkDeterminism } from "./sim/index.js";
-export type { Message, NodeContext, NodeFactory, NodeHandlers, NodeId, RunResult, Storage, TraceEvent } from "./sim/index.js";
+export type { NodeSpec, SimulationConfig, TimingConfig, LogEntry } from "./world/index.js";
+export { NodeFailureError, EventLimitError, checkDeterminism } from "./sim/index.js";
+export type { Message, NodeContext, NodeFactory, NodeHandlers, NodeId, RequestOptions, RunResult, StopReason, Storage, TraceEvent } from "./sim/index.js";
 export type { LatencySpec } from "./net/Latency.js";
 export type { NetworkConfig, LinkOverride } from "./net/Network.js";
 
@@ -30,7 +31,8 @@ export {
   LamportClock, compareLamport, VectorClock, HybridLogicalClock, compareHlc, ClockOffsetError, TrueTime,
   Lease, LeaseTable, LeaseExpiredError, LeaseHeldError, FencingTokenIssuer, FencedStore, StaleFencingTokenError,
 } from "./primitives/index.js";
-export type { Backoff, RetryOptions, HlcTimestamp } from "./primitives/index.js";
+export type { Backoff, RetryOptions, ErrorClass, GiveUpReason, AttemptContext, RetryScheduledEvent, GiveUpEvent } from "./primitives/index.js";
+export type { TimeoutPolicy, WithTimeoutOptions, HlcTimestamp } from "./primitives/index.js";
 
 // Production defaults for the remedies: the real clock, timers and randomness.
 export { realRuntime, RealClock, RealTimers, CryptoRandom } from "./runtime/index.js";
@@ -47,10 +49,14 @@ export { testWorld, WorldTestError, loadWorld, shrinkWorld } from "./sweep/index
 export type { TestWorldOptions, TestWorldResult, ShrinkWorldOptions, ShrinkWorldResult } from "./sweep/index.js";
 
 // Histories and checkers.
-export { HistoryRecorder, readHistoryJsonl, writeHistoryJsonl, readJepsenLog, readJepsenEdn } from "./workload/index.js";
-export type { History, Operation, OperationStatus } from "./workload/index.js";
+export { HistoryRecorder, readHistoryJsonl, writeHistoryJsonl, readJepsenLog, readJepsenEdn, HistoryParseError, describeOperation } from "./workload/index.js";
+export type { History, Operation, OperationStatus, OperationHandle, Value } from "./workload/index.js";
 export {
   checkLinearizability, formatLinearizability, defineModel, registerModel, kvModel, setModel, queueModel, counterModel,
   checkFencing, checkUniqueness, checkDurability, checkCounter, checkSet, checkLiveness, checkByzantineAgreement,
 } from "./check/index.js";
-export type { Model, LinearizabilityResult, CheckReport, CheckVerdict } from "./check/index.js";
+export type { Model, Call, LinearizabilityResult, CheckReport, CheckVerdict } from "./check/index.js";
+
+// Pictures of a run: a trace read back from JSON lines, drawn as a text space-time diagram.
+export { spaceTimeDiagram, readTraceJsonl, TraceParseError } from "./report/index.js";
+export type { SpaceTimeOptions } from "./report/index.js";

@@ -29,6 +29,12 @@ export interface PartialLinearization {
   readonly stateAfter: string;
   /** The operation that completed without any legal place to take effect before it. */
   readonly blocked: OperationReport;
+  /**
+   * What the model, in the state after `operations`, would have returned for `blocked`, where the
+   * client saw `blocked.output`. Present when the model can say (it has `apply`, as every model
+   * built with `defineModel` does) and the output seen is not one that state allows.
+   */
+  readonly expected?: Value;
   /** Every operation that could have gone next, and why none leads to a legal order. */
   readonly candidates: readonly { readonly operation: OperationReport; readonly reason: string }[];
 }

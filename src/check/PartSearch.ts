@@ -18,9 +18,10 @@
 
 import { assert } from "../core/assert.js";
 import type { Operation } from "../workload/Operation.js";
+import type { Value } from "../workload/Value.js";
 import type { OperationReport, PartialLinearization } from "./LinearizabilityResult.js";
 import { LinearizedSet } from "./LinearizedSet.js";
-import type { Call, Model } from "./Model.js";
+import type { Call, Model, SequentialModel } from "./Model.js";
 import { VisitedStates } from "./VisitedStates.js";
 
 export type PartStatus = "running" | "ok" | "illegal";
@@ -259,16 +260,30 @@ export class PartSearch<State> {
     assert(best !== undefined, "longest() before any dead end");
     const report = (i: number) => this.report(i);
     const describeState = this.model.describeState ?? ((s: State) => JSON.stringify(s));
+    const expected = this.expectedOutput(best);
     return {
       partition: this.name,
       operations: this.bestOrder.slice(0, best.depth).map(report),
       stateAfter: describeState(best.state),
       blocked: report(best.blocked),
+      ...(expected === undefined ? {} : { expected: expected.output }),
       candidates: best.candidates.map((i) => ({
         operation: report(i),
         reason: this.reason(i, best),
       })),
     };
+  }
+
+  /**
+   * What the model would have answered the blocked call in the state reached, when it can say (a
+   * model with `apply`, as `defineModel` builds) and the client saw something it does not allow.
+   */
+  private expectedOutput(best: Best<State>): { output: Value } | undefined {
+    const call = this.calls[best.blocked] as Call;
+    const apply = (this.model as Partial<SequentialModel<State>>).apply;
+    if (apply === undefined || call.output === undefined) return undefined;
+    if (this.model.step(best.state, call) !== undefined) return undefined;
+    return { output: apply(best.state, call.f, call.input).output };
   }
 
   private reason(i: number, best: Best<State>): string {

@@ -1,14 +1,29 @@
 // Renders a linearizability result as text for a terminal: the verdict in one line, and for an
-// illegal history the longest order that worked, the state it reached, and each operation that
-// could not come next, with why.
+// illegal history the longest order that worked, the state it reached, what the model expected of
+// the operation that could not come next against what its client saw, and each operation that
+// could not come next, with why. Times are shown in ms with their unit; a history read from a
+// Jepsen file has no times, only an order, and is shown so.
 
+import { showValue } from "../workload/Value.js";
 import type {
   LinearizabilityResult,
   OperationReport,
   PartialLinearization,
 } from "./LinearizabilityResult.js";
 
-export function formatLinearizability(result: LinearizabilityResult): string {
+export interface FormatLinearizabilityOptions {
+  /**
+   * What the history's times are: `"micros"` (the default), integer microseconds as murphy
+   * records them, shown in ms; or `"order"`, positions in a file (Jepsen logs and EDN, read by
+   * `readJepsenLog`/`readJepsenEdn`), shown as event numbers.
+   */
+  readonly times?: "micros" | "order" | undefined;
+}
+
+export function formatLinearizability(
+  result: LinearizabilityResult,
+  options: FormatLinearizabilityOptions = {},
+): string {
   const { stats } = result;
   const took = stats.elapsedMs === undefined ? "" : ` in ${stats.elapsedMs.toFixed(0)} ms`;
   const size =
@@ -33,11 +48,15 @@ export function formatLinearizability(result: LinearizabilityResult): string {
   const lines = [
     `illegal: not linearizable as a ${result.model}; in part ${result.partition} (${size})`,
   ];
-  for (const longest of result.longest) lines.push(...formatPartial(longest));
+  const times = options.times ?? "micros";
+  for (const longest of result.longest) lines.push(...formatPartial(longest, times));
   return lines.join("\n") + "\n";
 }
 
-function formatPartial(p: PartialLinearization): string[] {
+type Times = NonNullable<FormatLinearizabilityOptions["times"]>;
+
+function formatPartial(p: PartialLinearization, times: Times): string[] {
+  const formatOp = (op: OperationReport) => formatOperation(op, times);
   const lines = [
     `  longest legal order found (${p.operations.length} operation${p.operations.length === 1 ? "" : "s"}):`,
   ];
@@ -46,17 +65,33 @@ function formatPartial(p: PartialLinearization): string[] {
     lines.push(`    ... ${p.operations.length - shown.length} earlier operations`);
   }
   const first = p.operations.length - shown.length;
-  shown.forEach((op, k) => lines.push(`    ${first + k + 1}. ${formatOperation(op)}`));
+  shown.forEach((op, k) => lines.push(`    ${first + k + 1}. ${formatOp(op)}`));
   lines.push(`  state after it: ${p.stateAfter}`);
-  lines.push(`  ${formatOperation(p.blocked)} completed, but cannot be linearised:`);
-  for (const c of p.candidates) lines.push(`    - ${formatOperation(c.operation)}: ${c.reason}`);
+  lines.push(`  ${formatOp(p.blocked)} completed, but cannot be linearised:`);
+  if (p.expected !== undefined) {
+    lines.push(`    expected: ${showValue(p.expected)}  (what the model returns in that state)`);
+    lines.push(`    seen:     ${showValue(p.blocked.output)}  (what the client got)`);
+  }
+  for (const c of p.candidates) lines.push(`    - ${formatOp(c.operation)}: ${c.reason}`);
   return lines;
 }
 
-/** `p2 read() → 1  [line 6, 4..5 µs]` */
-export function formatOperation(op: OperationReport): string {
-  const end = op.completeMicros === undefined ? "open" : String(op.completeMicros);
+/**
+ * `p2 read() → 1  [line 6, 0.040..0.050 ms]`: the process, the call, and where it came from with
+ * its interval (ms; or event numbers for a history whose times are an order, `[line 6, events
+ * 4..5]`). An `info` operation is open to the end.
+ */
+export function formatOperation(op: OperationReport, times: Times = "micros"): string {
   const where = op.line === undefined ? `op ${op.id}` : `line ${op.line}`;
   const status = op.status === "ok" ? "" : ` (${op.status})`;
-  return `p${op.process} ${op.text}${status}  [${where}, ${op.invokeMicros}..${end}]`;
+  return `p${op.process} ${op.text}${status}  [${where}, ${formatInterval(op, times)}]`;
+}
+
+function formatInterval(op: OperationReport, times: Times): string {
+  const end = op.completeMicros;
+  if (times === "order") return `events ${op.invokeMicros}..${end ?? "open"}`;
+  const ms = (micros: number) => (micros / 1000).toFixed(3);
+  return end === undefined
+    ? `${ms(op.invokeMicros)} ms..open`
+    : `${ms(op.invokeMicros)}..${ms(end)} ms`;
 }

@@ -80,12 +80,12 @@ export function constantBackoff(delayMs: number): Backoff {
 
 export interface ExponentialBackoffOptions extends ExponentialShape {
   /** Growth per retry. Default 2. Must be >= 1. */
-  readonly factor?: number;
+  readonly factor?: number | undefined;
   /**
    * Proportional jitter in [0, 1]: the delay is drawn from [d·(1−r), d·(1+r)] around the
    * exponential value d, then capped. Default 0 (no jitter, as in the textbook form).
    */
-  readonly jitterRatio?: number;
+  readonly jitterRatio?: number | undefined;
 }
 
 /** min(cap, base·factor^n), optionally with proportional jitter (gRPC uses 0.2). */

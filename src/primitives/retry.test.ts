@@ -103,6 +103,26 @@ describe("retry", () => {
     expect(safe.calls).toEqual([1, 2]);
   });
 
+  it("shows that a plain Error, which p-retry would retry, is not retried unless the operation is idempotent or the error says it is transient", async () => {
+    const e = env();
+    const reasons: string[] = [];
+    const plain = failing(new Error("ECONNRESET"));
+    const onGiveUp = (g: GiveUpEvent) => reasons.push(g.reason);
+    await expect(e.clock.run(retry(plain.op, { ...e, onGiveUp }))).rejects.toThrow("ECONNRESET");
+    expect(plain.calls).toEqual([1]);
+    expect(reasons).toEqual(["not-idempotent"]);
+
+    const declared = failing(new Error("ECONNRESET"));
+    await expect(e.clock.run(retry(declared.op, { ...e, idempotent: true }))).resolves.toBe("ok");
+    expect(declared.calls).toEqual([1, 2]);
+
+    const marked = failing(
+      Object.assign(new Error("refused"), { definite: true, retryable: true }),
+    );
+    await expect(e.clock.run(retry(marked.op, { ...e }))).resolves.toBe("ok");
+    expect(marked.calls).toEqual([1, 2]);
+  });
+
   it("shows the default classification of definite, indeterminate and foreign errors", () => {
     expect(classifyError(new Unavailable("x"))).toBe("transient");
     expect(classifyError(new InsufficientFunds("x"))).toBe("permanent");
@@ -245,5 +265,87 @@ describe("retry", () => {
     });
     setTimeout(() => controller.abort(), 5);
     await expect(run).rejects.toBeInstanceOf(AbortedError);
+  });
+});
+
+describe("retry: the AbortedError of an abort", () => {
+  /** Runs `retry` with a signal, aborts it with a reason of its own at `moment`, returns the error. */
+  async function abortAt(moment: "before" | "in-flight" | "in-flight-ignored" | "backoff") {
+    const e = env();
+    const controller = new AbortController();
+    const reason = new Error(`stop (${moment})`);
+    if (moment === "before") controller.abort(reason);
+    const giveUps: GiveUpEvent[] = [];
+    let calls = 0;
+    const op = async ({ signal }: { signal: AbortSignal | undefined }): Promise<string> => {
+      calls++;
+      if (moment === "in-flight") {
+        // An operation that listens: withTimeout rejects with its own AbortedError at once.
+        return withTimeout(() => new Promise<never>(() => undefined), {
+          timers: e.timers,
+          timeout: 10_000,
+          signal,
+        });
+      }
+      if (moment === "in-flight-ignored") {
+        // An operation that does not listen fails on its own later, after the abort.
+        await e.clock.sleep(50);
+        throw new Unavailable("late");
+      }
+      throw new Unavailable("down");
+    };
+    const run = retry(op, {
+      ...e,
+      backoff: constantBackoff(60_000),
+      signal: controller.signal,
+      onGiveUp: (g) => giveUps.push(g),
+    });
+    run.catch(() => undefined);
+    await e.clock.advanceMsAsync(10);
+    if (moment !== "before") controller.abort(reason);
+    await e.clock.advanceMsAsync(100);
+    const error = await run.then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    return { error, reason, calls, giveUps };
+  }
+
+  it("shows that the cause is the signal's reason whichever moment the abort came: before the call, during a call (listening or not), during a backoff", async () => {
+    for (const moment of ["before", "in-flight", "in-flight-ignored", "backoff"] as const) {
+      const { error, reason } = await abortAt(moment);
+      expect(error, moment).toBeInstanceOf(AbortedError);
+      expect((error as AbortedError).cause, moment).toBe(reason);
+    }
+  });
+
+  it("shows that definite still says whether a call may have taken effect, and onGiveUp still gets the last call's error", async () => {
+    const before = await abortAt("before");
+    expect([before.calls, (before.error as AbortedError).definite]).toEqual([0, true]);
+    const inFlight = await abortAt("in-flight");
+    expect((inFlight.error as AbortedError).definite).toBe(false);
+    expect(inFlight.giveUps.map((g) => [g.reason, (g.error as Error).name])).toEqual([
+      ["aborted", "AbortedError"],
+    ]);
+    const backoff = await abortAt("backoff");
+    expect([backoff.calls, (backoff.error as AbortedError).definite]).toEqual([1, true]);
+    expect(backoff.giveUps.map((g) => [g.reason, (g.error as Error).message])).toEqual([
+      ["aborted", "down"],
+    ]);
+  });
+
+  it("shows that an abort without a reason gives the signal's default reason as the cause", async () => {
+    const e = env();
+    const controller = new AbortController();
+    const run = retry(failing(new Unavailable("a")).op, {
+      ...e,
+      backoff: constantBackoff(1000),
+      signal: controller.signal,
+    });
+    run.catch(() => undefined);
+    await e.clock.advanceMsAsync(1);
+    controller.abort();
+    await expect(run).rejects.toMatchObject({ cause: controller.signal.reason });
+    expect((controller.signal.reason as Error).name).toBe("AbortError");
   });
 });

@@ -67,6 +67,33 @@ describe("withTimeout", () => {
     await expect(call).rejects.toBeInstanceOf(AbortedError);
   });
 
+  it("shows that an abort's cause is the signal's reason, whether it came before the call or during it", async () => {
+    const clock = new ManualClock();
+    const early = new AbortController();
+    const earlyReason = new Error("shutting down");
+    early.abort(earlyReason);
+    let called = false;
+    const before = withTimeout(async () => (called = true), {
+      timers: clock,
+      timeout: 100,
+      signal: early.signal,
+    });
+    await expect(before).rejects.toMatchObject({ code: "E_ABORTED", definite: true });
+    await expect(before).rejects.toHaveProperty("cause", earlyReason);
+    expect(called).toBe(false);
+
+    const late = new AbortController();
+    const lateReason = new Error("user cancelled");
+    const during = withTimeout(() => clock.sleep(10_000), {
+      timers: clock,
+      timeout: 60_000,
+      signal: late.signal,
+    });
+    late.abort(lateReason);
+    await expect(during).rejects.toMatchObject({ code: "E_ABORTED", definite: false });
+    await expect(during).rejects.toHaveProperty("cause", lateReason);
+  });
+
   it("shows that a bad timeout is refused and errors from the call pass through", async () => {
     const clock = new ManualClock();
     expect(() => withTimeout(async () => 1, { timers: clock, timeout: -5 })).toThrow(ConfigError);

@@ -10,18 +10,31 @@ import { AbortedError, TimeoutError } from "../core/errors.js";
 import { requirePositive } from "../core/validate.js";
 import type { TimeoutPolicy } from "./TimeoutPolicy.js";
 
+/**
+ * How `withTimeout` bounds a call. Every optional field also accepts `undefined` (meaning "the
+ * default"), so options compose under `exactOptionalPropertyTypes`: `{ ...base, signal }` with the
+ * `AbortSignal | undefined` that `retry` hands each attempt type-checks.
+ */
 export interface WithTimeoutOptions {
   readonly timers: Timers;
   /** A fixed duration in ms, or a policy that chooses one and learns from completed calls. */
   readonly timeout: number | TimeoutPolicy;
   /** Needed only with a policy, to measure response times. */
-  readonly clock?: MonotonicClock;
-  /** The caller's own cancellation; aborting rejects at once with AbortedError. */
-  readonly signal?: AbortSignal;
+  readonly clock?: MonotonicClock | undefined;
+  /**
+   * The caller's own cancellation: aborting rejects at once with an AbortedError whose `cause` is
+   * `signal.reason`, whether the signal was aborted before the call or during it.
+   */
+  readonly signal?: AbortSignal | undefined;
   /** Names the call in the TimeoutError message. Default "call". */
-  readonly what?: string;
+  readonly what?: string | undefined;
 }
 
+/**
+ * Runs `operation` with a deadline. It rejects with a TimeoutError (`definite: false`: the call may
+ * still take effect, so `retry` retries it only for an idempotent operation) when the timeout fires
+ * first, and with an AbortedError (`cause`: `signal.reason`) when the caller's signal aborts first.
+ */
 export function withTimeout<T>(
   operation: (signal: AbortSignal) => Promise<T>,
   options: WithTimeoutOptions,

@@ -28,7 +28,7 @@ import {
 import { timeoutError } from "./timeoutError.js";
 import { KernelPromise, type ContinuationCounter } from "./KernelPromise.js";
 import { Trace, type TraceOptions } from "./Trace.js";
-import type { NodeContext } from "./NodeApi.js";
+import type { LogEntry, NodeContext } from "./NodeApi.js";
 import type { ByzantineBehavior, HostedNode, NetworkModel } from "./WorldModels.js";
 
 export interface KernelLimits {
@@ -46,6 +46,8 @@ export interface KernelConfig {
   trace?: TraceOptions | undefined;
   /** What a node's uncaught error does: stop the run with the error (default), or crash the node. */
   onNodeError?: "throw" | "crash-node" | undefined;
+  /** Shown each `ctx.log` line as it is recorded (an observer: it must not act on the world). */
+  onLog?: ((entry: LogEntry) => void) | undefined;
 }
 
 /** How many microtask ticks the kernel waits, at most, for woken continuations per event. */
@@ -75,8 +77,10 @@ export class Kernel implements ContinuationCounter {
   private readonly queue: EventQueue<SimEvent>;
   private readonly hosts: Host[];
   private readonly index: Map<string, number>;
-  private readonly maxEvents: number;
+  /** `limits.maxEvents`: a run stops after this many events. */
+  readonly maxEvents: number;
   private readonly onNodeError: "throw" | "crash-node";
+  private readonly onLog: ((entry: LogEntry) => void) | undefined;
   private nowMicros = 0;
   private eventCount = 0;
   private nextTimerId = 1;
@@ -100,6 +104,7 @@ export class Kernel implements ContinuationCounter {
       "throw",
       "crash-node",
     ]);
+    this.onLog = config.onLog;
     const root = new Rng(this.seed);
     this.hosts = config.nodes.map((node, i) => new Host(i, node, root.derive(`node/${node.id}`)));
   }
@@ -587,7 +592,10 @@ export class Kernel implements ContinuationCounter {
       request: (to, body, timeoutMs) => this.request(host, to, body, timeoutMs),
       setTimer: (delayMs, callback) => this.setUserTimer(host, delayMs, callback),
       sleep: (delayMs, signal) => this.sleep(host, delayMs, signal),
-      log: (text) => this.trace.record("log", this.nowMicros, host.index, -1, -1, text),
+      log: (text) => {
+        this.trace.record("log", this.nowMicros, host.index, -1, -1, text);
+        this.onLog?.({ node: host.node.id, atMs: this.nowMicros / 1000, text });
+      },
     });
   }
 

@@ -52,7 +52,15 @@ export interface NodeContext {
   readonly clock: Clock;
   readonly storage: Storage;
   readonly random: Rng;
+  /** Records a line in the trace (parts joined by spaces); `onLog` in the config shows it live. */
   log(...parts: unknown[]): void;
+}
+
+/** One `ctx.log` line as it happened: the node, the virtual time in ms, and the text. */
+export interface LogEntry {
+  node: NodeId;
+  atMs: number;
+  text: string;
 }
 
 /** A node's behaviour. Every handler may return a promise (async style) or nothing (callbacks). */

@@ -1,5 +1,6 @@
 // How a run ends: a result with the seed, the end time, the event count, why it stopped and the
-// trace hash — or a NodeFailureError naming the node, the time and the seed when a node threw.
+// trace hash — or a NodeFailureError naming the node, the time and the seed when a node threw, or
+// an EventLimitError when a run meant to go on until the world was quiet hit the event limit.
 
 import { MurphyError } from "../core/errors.js";
 
@@ -19,12 +20,44 @@ export class NodeFailureError extends MurphyError {
   }
 }
 
+/**
+ * `quiescent`: no event was left. `time-limit`: the next event lay past `untilMs`. `event-limit`:
+ * `limits.maxEvents` events ran first (a run without `untilMs` throws EventLimitError instead).
+ */
 export type StopReason = "quiescent" | "time-limit" | "event-limit";
 
 export interface RunResult {
   seed: string;
+  /** Virtual time when the run stopped, in microseconds. */
   endMicros: number;
   events: number;
   stopReason: StopReason;
   traceHash: string;
+}
+
+/**
+ * `run()` without `untilMs` runs until no event is left; this says it reached `limits.maxEvents`
+ * first, so the world never went quiet (a heartbeat, a retry loop or an NTP daemon keeps
+ * scheduling events). `result` is the run so far, and the world can still be inspected. The fix
+ * is to bound the run by virtual time, `run({ untilMs })`, or to raise `limits.maxEvents`.
+ */
+export class EventLimitError extends MurphyError {
+  readonly code = "E_EVENT_LIMIT";
+  readonly definite = true;
+  readonly field = "limits.maxEvents";
+  readonly maxEvents: number;
+  readonly result: RunResult;
+  readonly fix = "pass run({ untilMs }) to stop at a virtual time, or raise limits.maxEvents";
+
+  constructor(result: RunResult, maxEvents: number) {
+    super(
+      `run() without untilMs stopped at limits.maxEvents (${maxEvents} events) at ` +
+        `${(result.endMicros / 1000).toFixed(3)} ms of virtual time (seed ${result.seed}), with ` +
+        "events still pending: this world never goes quiet, so a run until no event is left " +
+        "cannot end; pass run({ untilMs }) to stop at a virtual time, or raise limits.maxEvents " +
+        "if it does go quiet later",
+    );
+    this.maxEvents = maxEvents;
+    this.result = result;
+  }
 }

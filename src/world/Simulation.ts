@@ -25,7 +25,7 @@ import {
   type FaultKind,
 } from "../faults/FaultAction.js";
 import { Kernel } from "../sim/Kernel.js";
-import type { RunResult } from "../sim/RunResult.js";
+import { EventLimitError, type RunResult } from "../sim/RunResult.js";
 import type { Trace } from "../sim/Trace.js";
 import { applyNetworkFault } from "./applyNetworkFault.js";
 import { buildNodes, type BuiltNode } from "./buildNodes.js";
@@ -67,6 +67,7 @@ export class Simulation {
       limits: config.limits,
       trace: config.trace,
       onNodeError: config.onNodeError,
+      onLog: validateOnLog(config.onLog),
     });
     const schedule = validateFaultSchedule(config.faults ?? [], this.nodeIds);
     // Checked on the unsorted list, so that an error names the action by its place in the config.
@@ -131,14 +132,23 @@ export class Simulation {
     this.applyFault(valid!);
   }
 
-  /** Runs until no event is left, virtual time passes `untilMs`, or the event limit is reached. */
-  run(options: { untilMs?: number } = {}): Promise<RunResult> {
+  /**
+   * Runs until virtual time passes `untilMs`, or without it until no event is left. A world with a
+   * heartbeat, a retry loop or NTP never runs out of events: give it `untilMs`. Without `untilMs`,
+   * reaching `limits.maxEvents` throws EventLimitError (the run could not end as asked); with it,
+   * the run just stops there with `stopReason: "event-limit"`.
+   */
+  async run(options: { untilMs?: number | undefined } = {}): Promise<RunResult> {
     if (!this.started) {
       this.started = true;
       this.kernel.start();
       this.startNtpDaemons();
     }
-    return this.kernel.run(options);
+    const result = await this.kernel.run(options);
+    if (result.stopReason === "event-limit" && options.untilMs === undefined) {
+      throw new EventLimitError(result, this.kernel.maxEvents);
+    }
+    return result;
   }
 
   // --- Faults and daemons ----------------------------------------------------------------------
@@ -234,6 +244,19 @@ export class Simulation {
   private node(id: string, field: string): BuiltNode {
     return this.nodes[this.indexOf(id, field)]!;
   }
+}
+
+/** `onLog` is a function or absent; anything else is refused when the world is built. */
+function validateOnLog(onLog: unknown): SimulationConfig["onLog"] {
+  if (onLog === undefined || typeof onLog === "function") {
+    return onLog as SimulationConfig["onLog"];
+  }
+  throw new ConfigError({
+    field: "onLog",
+    value: onLog,
+    expected: "a function that takes each ctx.log line as { node, atMs, text }",
+    fix: "pass e.g. onLog: ({ node, atMs, text }) => console.log(`${atMs} ms ${node}: ${text}`), or leave it out",
+  });
 }
 
 /**

@@ -10,7 +10,7 @@ import type { ByzantineBehavior } from "../faults/Byzantine.js";
 import type { KernelLimits } from "../sim/Kernel.js";
 import type { ByzantineBehaviorName, FaultAction } from "../faults/FaultAction.js";
 import type { TraceOptions } from "../sim/Trace.js";
-import type { NodeFactory } from "../sim/NodeApi.js";
+import type { LogEntry, NodeFactory } from "../sim/NodeApi.js";
 
 export interface NodeClockOptions {
   /** Fixed drift of this node's oscillator, in parts per million (positive runs fast). */
@@ -77,4 +77,12 @@ export interface SimulationConfig {
   trace?: TraceOptions;
   /** What a node's uncaught error does: stop the run with the error (default), or crash the node. */
   onNodeError?: "throw" | "crash-node";
+  /**
+   * Shown every `ctx.log` line as it happens, with the node and the virtual time in ms, e.g.
+   * `onLog: (e) => console.log(e.atMs, e.node, e.text)`. The lines are in the trace either way. It only observes: it must not throw or act on the world, so the run (and
+   * its trace) is the same with it or without.
+   */
+  onLog?: ((entry: { node: string; atMs: number; text: string }) => void) | undefined;
 }
+
+export type { LogEntry };

@@ -15,6 +15,7 @@ const TOP = [
   "limits",
   "trace",
   "onNodeError",
+  "onLog",
 ];
 const NETWORK = [
   "latency",

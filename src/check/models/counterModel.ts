@@ -5,6 +5,17 @@
 import type { Value } from "../../workload/Value.js";
 import { defineModel } from "../defineModel.js";
 
+/**
+ * A counter, initially 0. The calls, as `f(input) → output`:
+ *
+ * - `add` (or its alias `increment`), input a number n, or nil (`null`) for 1 → any output (not
+ *   compared); adds n, which may be negative.
+ * - `read`, input `null` → the count, a number.
+ *
+ * An `info` add may take effect at any instant after its invocation, or never; an `info` read
+ * tells nothing. A `fail` call did not happen. The whole history is one part. (For bounds on a
+ * final read when many adds are `info`, `checkCounter` is far cheaper.)
+ */
 export const counterModel = defineModel<number>({
   name: "counter",
   init: () => 0,

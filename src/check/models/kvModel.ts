@@ -33,6 +33,20 @@ function appended(current: Value | undefined, value: Value): Value {
   return [...(Array.isArray(current) ? (current as Value[]) : [current]), value];
 }
 
+/**
+ * A key-value map, checked per key (each key is its own part, so big histories stay fast). Every
+ * input is an object with a `key` (any JSON value; `{a:1,b:2}` and `{b:2,a:1}` are the same key).
+ * The calls, as `f(input) → output`:
+ *
+ * - `get`, input `{ key }` → the value, or nil (`null`) or `""` for a key never written (stores
+ *   differ in which they return; Jepsen's key-value tests expect `""`).
+ * - `put`, input `{ key, value }` → any output (not compared); stores `value`.
+ * - `append`, input `{ key, value }` → any output; strings concatenate (`"x 1"` then `" 2"` reads
+ *   `"x 1 2"`), anything else makes the value a list that grows by one element.
+ *
+ * An `info` put or append may take effect at any instant after its invocation, or never; an `info`
+ * get tells nothing. A `fail` call did not happen. Jepsen EDN's `:key` becomes the `key` field.
+ */
 export const kvModel = defineModel<KvState>({
   name: "kv",
   init: () => EMPTY,

@@ -9,6 +9,17 @@ import { defineModel } from "../defineModel.js";
 
 type QueueState = readonly Value[];
 
+/**
+ * A FIFO queue of JSON values, initially empty. The calls, as `f(input) → output`:
+ *
+ * - `enqueue`, input the value (not nil) → any output (not compared); appends it.
+ * - `dequeue`, input `null` → the oldest value, which it removes, or nil (`null`) when the queue
+ *   is empty. Since nil means "empty", `enqueue(nil)` is refused as invalid input.
+ *
+ * An `info` enqueue may take effect at any instant after its invocation, or never; an `info`
+ * dequeue may have removed the oldest value at some instant, or nothing. A `fail` call did not
+ * happen. The whole history is one part.
+ */
 export const queueModel = defineModel<QueueState>({
   name: "queue",
   init: () => [],

@@ -16,6 +16,20 @@ function casArguments(input: Value): [Value, Value] | undefined {
   return undefined;
 }
 
+/**
+ * A single register holding one value, initially nil (`null`). The calls, as `f(input) → output`:
+ *
+ * - `read`, input `null` → the value (`null` for nil).
+ * - `write`, input the new value → any output (not compared).
+ * - `cas`, input `[from, to]` or `{ from, to }` → `true` when the value equalled `from` and is
+ *   now `to`, `false` when the comparison failed and nothing changed. Jepsen's failed `:cas`
+ *   arrives as an `ok` with output `false`; any other output is invalid input.
+ *
+ * Values are JSON data compared structurally. An `info` call (its outcome unknown) may take effect
+ * at any instant after its invocation, or never: a write or cas that timed out may still land, and
+ * an `info` read tells nothing. A `fail` call did not happen. The whole history is one object (one
+ * part). Recording: `recorder.invoke(p, "write", 3).ok()`, `recorder.invoke(p, "read").ok(3)`.
+ */
 export const registerModel = defineModel<Value>({
   name: "register",
   init: () => null,

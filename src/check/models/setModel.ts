@@ -18,6 +18,17 @@ function sameMembers(expected: Value, seen: Value): boolean {
   return a.size === b.size && [...a].every((m) => b.has(m));
 }
 
+/**
+ * A set of JSON values, initially empty. The calls, as `f(input) → output`:
+ *
+ * - `add`, input the value → any output (not compared); adding a member again changes nothing.
+ * - `remove`, input the value → any output; removing a non-member changes nothing.
+ * - `read`, input `null` → a list of every member, in any order (members compare as values).
+ *
+ * An `info` add or remove may take effect at any instant after its invocation, or never; an
+ * `info` read tells nothing. A `fail` call did not happen. The whole history is one part. (For a
+ * set checked by its final read rather than by linearizability, see `checkSet`.)
+ */
 export const setModel = defineModel<SetState>({
   name: "set",
   init: () => [],

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
@@ -32,6 +32,34 @@ describe("murphy check", () => {
       }),
     ).toBe(1);
     expect(out.join("")).toContain("cannot be linearised");
+    // A Jepsen file has an order, not times: intervals are event numbers, not ms.
+    expect(out.join("")).toMatch(/\[line \d+, events \d+\.\.\d+\]/);
+  });
+
+  it("shows a murphy history's intervals in ms, and the blocked read's expected and seen value", () => {
+    const dir = mkdtempSync(join(tmpdir(), "murphy-check-"));
+    try {
+      const file = join(dir, "stale.jsonl");
+      writeFileSync(
+        file,
+        [
+          '{"type":"invoke","process":0,"f":"write","value":1,"atMicros":0}',
+          '{"type":"ok","process":0,"atMicros":10}',
+          '{"type":"invoke","process":1,"f":"write","value":2,"atMicros":20}',
+          '{"type":"ok","process":1,"atMicros":30}',
+          '{"type":"invoke","process":2,"f":"read","atMicros":40}',
+          '{"type":"ok","process":2,"value":1,"atMicros":50}',
+        ].join("\n"),
+      );
+      expect(checkCommand(file, { ...defaults, model: "register" })).toBe(1);
+      const text = out.join("");
+      expect(text).toContain("2. p1 write(2) → nil  [line 3, 0.020..0.030 ms]");
+      expect(text).toContain("p2 read() → 1  [line 5, 0.040..0.050 ms] completed");
+      expect(text).toContain("expected: 2  (what the model returns in that state)");
+      expect(text).toContain("seen:     1  (what the client got)");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("shows that --json prints the result with the file and detected format", () => {

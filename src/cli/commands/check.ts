@@ -91,7 +91,8 @@ export function checkCommand(file: string, options: CheckOptions): number {
   if (options.json) {
     console.log(JSON.stringify({ file, format: chosen, ...result }, null, 2));
   } else {
-    const out = formatLinearizability(result);
+    // Jepsen files carry no usable times, only an order: their times are event positions.
+    const out = formatLinearizability(result, { times: chosen === "murphy" ? "micros" : "order" });
     const colour = { ok: pc.green, illegal: pc.red, unknown: pc.yellow }[result.verdict];
     process.stdout.write(
       colour(out.slice(0, out.indexOf(":") + 1)) + out.slice(out.indexOf(":") + 1),
