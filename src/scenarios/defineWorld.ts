@@ -207,6 +207,7 @@ export function defineWorld(spec: WorldSpec): Scenario {
         nodes,
         faults,
         ...(trace === undefined ? {} : { trace }),
+        ...(options.onLog === undefined ? {} : { onLog: options.onLog }),
       });
       clock.sim = sim;
       const run = await sim.run({ untilMs: s.runForMs });

@@ -216,6 +216,80 @@ describe("the installed package", () => {
   );
 
   it(
+    "types every name the issue lists, from the installed package's declarations",
+    async () => {
+      writeFileSync(
+        join(project, "types.ts"),
+        [
+          "import {",
+          "  describeOperation, HistoryParseError, readTraceJsonl, spaceTimeDiagram, defineWorld, testWorld,",
+          "  type AttemptContext, type Call, type ErrorClass, type GiveUpReason, type OperationHandle,",
+          "  type RequestOptions, type TimeoutPolicy, type World, type WorldSpec, type WorldResult,",
+          '} from "murphy";',
+          "export const used = [describeOperation, HistoryParseError, readTraceJsonl, spaceTimeDiagram, defineWorld, testWorld];",
+          "export type Used = [AttemptContext, Call, ErrorClass, GiveUpReason, OperationHandle, RequestOptions, TimeoutPolicy, World, WorldSpec, WorldResult];",
+          'const wrong: GiveUpReason = "no-such-reason"; // must not compile',
+        ].join("\n"),
+      );
+      writeFileSync(
+        join(project, "tsconfig.json"),
+        JSON.stringify({
+          compilerOptions: {
+            module: "NodeNext",
+            moduleResolution: "NodeNext",
+            target: "ES2022",
+            strict: true,
+            noEmit: true,
+            skipLibCheck: false,
+            typeRoots: [join(root, "node_modules", "@types")],
+            types: ["node"],
+          },
+          files: ["types.ts"],
+        }),
+      );
+      const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
+      const result = await run(process.execPath, [tsc, "-p", project], { cwd: project }).then(
+        () => "",
+        (error: { stdout?: string }) => error.stdout ?? "",
+      );
+      // The one error is the deliberate one: every import resolved and typed.
+      expect(result.trim().split("\n")).toEqual([
+        expect.stringMatching(
+          /types\.ts\(8,7\): error TS2322: Type '"no-such-reason"' is not assignable to type 'GiveUpReason'/,
+        ),
+      ]);
+    },
+    2 * MINUTE_MS,
+  );
+
+  it(
+    "ships its examples: a compiled course example and the example world file run from node_modules",
+    async () => {
+      const example = await run(
+        process.execPath,
+        [join(project, "node_modules", "murphy", "dist", "examples", "01-request-response.js")],
+        { cwd: project },
+      );
+      const expected = readFileSync(
+        join(root, "examples", "01-request-response.expected.txt"),
+        "utf8",
+      );
+      expect(example.stdout).toBe(expected);
+      const world = await murphy([
+        "run",
+        "node_modules/murphy/examples/worlds/primary-backup.ts",
+        "--variant",
+        "quorum",
+        "--seeds",
+        "5",
+      ]);
+      expect(world.stdout).toMatch(/linearizable: held in all 5 seeds/);
+      expect(world.code).toBe(0);
+    },
+    2 * MINUTE_MS,
+  );
+
+  it(
     "reruns one seed with MURPHY_SEED under node:test",
     async () => {
       writeFileSync(
