@@ -2,9 +2,8 @@
 
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Seed } from "../core/Rng.js";
 import type { Scenario } from "../scenarios/Scenario.js";
-import { SEEDS_PER_BLOCK, type Shard } from "../sweep/SeedBlocks.js";
+import { SEEDS_PER_BLOCK, type SeedSpan, type Shard } from "../sweep/SeedBlocks.js";
 import { SHARD_FORMAT, shardFileName, type ShardFile } from "../sweep/ShardFile.js";
 import type { VariantSummary } from "../scenarios/VariantSummary.js";
 import { worldRef } from "../sweep/loadWorld.js";
@@ -12,7 +11,7 @@ import { worldRef } from "../sweep/loadWorld.js";
 /** Writes the shard's per-block summaries (the merge repeats the single run's reduction). */
 export function writeShardFile(args: {
   scenario: Scenario;
-  seeds: readonly Seed[];
+  seeds: SeedSpan;
   shard: Shard;
   blockSummaries: readonly { variant: string; index: number; summary: VariantSummary }[];
   variants: readonly string[];
@@ -23,7 +22,7 @@ export function writeShardFile(args: {
     // The world as the user named it (a scenario or a file), so that `murphy merge` can load it.
     scenario: worldRef(args.scenario),
     variants: [...args.variants],
-    seeds: { first: args.seeds[0]!.toString(), count: args.seeds.length },
+    seeds: { first: args.seeds.first.toString(), count: args.seeds.count },
     seedsPerBlock: SEEDS_PER_BLOCK,
     shard: args.shard,
     blocks: [...args.blockSummaries],

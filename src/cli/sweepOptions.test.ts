@@ -16,9 +16,10 @@ describe("sweep flags", () => {
 
   it("validate --seed, --seeds and --variant, listing what exists", () => {
     // Shows the errors for conflicting or unknown choices.
-    expect(resolveSeeds(requestResponse, { seeds: "3" })).toHaveLength(3);
-    expect(resolveSeeds(requestResponse, {})).toHaveLength(requestResponse.tourSeeds);
-    expect(resolveSeeds(requestResponse, { seed: "0x2a" })[0]!.toString()).toBe(
+    expect(resolveSeeds(requestResponse, { seeds: "3" }).count).toBe(3);
+    expect(resolveSeeds(requestResponse, {}).count).toBe(requestResponse.tourSeeds);
+    expect(resolveSeeds(requestResponse, { seeds: "1000000000000" }).count).toBe(1e12);
+    expect(resolveSeeds(requestResponse, { seed: "0x2a" }).first.toString()).toBe(
       "0x000000000000002a",
     );
     expect(() => resolveSeeds(requestResponse, { seed: "1", seeds: "2" })).toThrow(

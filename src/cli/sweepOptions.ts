@@ -4,7 +4,8 @@
 import { ConfigError } from "../core/errors.js";
 import { Seed } from "../core/Rng.js";
 import { defaultWorkers } from "../sweep/parallelSweep.js";
-import { requireVariant, seedRange } from "../sweep/runSweep.js";
+import { requireVariant, seedSpan } from "../sweep/runSweep.js";
+import type { SeedSpan } from "../sweep/SeedBlocks.js";
 import type { Scenario } from "../scenarios/Scenario.js";
 
 /** `--variant unsafe|safe|both` → the variant names to run. */
@@ -19,7 +20,7 @@ export function resolveVariants(scenario: Scenario, variant: string): string[] {
 export function resolveSeeds(
   scenario: Scenario,
   options: { seed?: string; seeds?: string },
-): Seed[] {
+): SeedSpan {
   if (options.seed !== undefined && options.seeds !== undefined) {
     throw new ConfigError({
       field: "--seed/--seeds",
@@ -28,10 +29,8 @@ export function resolveSeeds(
       fix: "pass --seed S or --seeds N",
     });
   }
-  if (options.seed !== undefined) return [Seed.parse(options.seed)];
-  return seedRange(
-    options.seeds !== undefined ? parseSeedCount(options.seeds) : scenario.tourSeeds,
-  );
+  if (options.seed !== undefined) return { first: Seed.parse(options.seed), count: 1 };
+  return seedSpan(options.seeds !== undefined ? parseSeedCount(options.seeds) : scenario.tourSeeds);
 }
 
 /** `--workers N` (default: the cores of this machine). */
@@ -50,19 +49,19 @@ export function resolveWorkers(text: string | undefined): number {
 }
 
 /** "300 (0x0 … 0x…12b)" or the one seed. */
-export function describeSeeds(seeds: readonly Seed[]): string {
-  if (seeds.length === 1) return seeds[0]!.toString();
-  if (seeds.length === 0) return "none";
-  return `${seeds.length} (${seeds[0]!.toString()} … ${seeds[seeds.length - 1]!.toString()})`;
+export function describeSeeds(seeds: SeedSpan): string {
+  if (seeds.count === 1) return seeds.first.toString();
+  const last = Seed.parse(seeds.first.toBigInt() + BigInt(seeds.count - 1));
+  return `${seeds.count} (${seeds.first.toString()} … ${last.toString()})`;
 }
 
 /** `--seeds N`: a whole number of seeds, at least 1. */
 function parseSeedCount(text: string): number {
-  if (!/^\s*\d+\s*$/.test(text) || Number(text) < 1) {
+  if (!/^\s*\d+\s*$/.test(text) || Number(text) < 1 || !Number.isSafeInteger(Number(text))) {
     throw new ConfigError({
       field: "--seeds",
       value: text,
-      expected: "a whole number >= 1",
+      expected: `a whole number in [1, ${Number.MAX_SAFE_INTEGER}]`,
       fix: "pass e.g. --seeds 1000",
     });
   }

@@ -2,13 +2,21 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../core/errors.js";
 import { seedRange } from "./runSweep.js";
-import { parseShard, SEEDS_PER_BLOCK, seedBlocks, shardBlocks } from "./SeedBlocks.js";
+import { Seed } from "../core/Rng.js";
+import {
+  listBlocks,
+  parseShard,
+  SEEDS_PER_BLOCK,
+  seedBlocks,
+  seedCount,
+  shardBlocks,
+} from "./SeedBlocks.js";
 
 describe("seedBlocks", () => {
   it("cuts the seed list into fixed blocks that depend only on the list", () => {
     // Shows that block boundaries are a function of the seed list alone, in order, covering it.
     const seeds = seedRange(3 * SEEDS_PER_BLOCK + 5);
-    const blocks = seedBlocks(seeds);
+    const blocks = listBlocks(seedBlocks(seeds));
     expect(blocks.map((b) => b.index)).toEqual([0, 1, 2, 3]);
     expect(blocks.map((b) => b.seeds.length)).toEqual([
       SEEDS_PER_BLOCK,
@@ -28,7 +36,7 @@ describe("shardBlocks", () => {
         const seeds = seedRange(count);
         const blocks = seedBlocks(seeds);
         const shards = Array.from({ length: n }, (_, i) =>
-          shardBlocks(blocks, { index: i, count: n }),
+          listBlocks(shardBlocks(blocks, { index: i, count: n })),
         );
         const covered = shards.flat().flatMap((b) => b.seeds.map((s) => s.toString()));
         expect(covered).toEqual(seeds.map((s) => s.toString()));
@@ -38,6 +46,19 @@ describe("shardBlocks", () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it("makes a small shard of a huge sweep without listing the sweep", () => {
+    // Shows that 10^12 seeds cost nothing up front: the last shard of a million holds its own
+    // blocks only, and they are the right seeds.
+    const span = { first: Seed.parse(0), count: 1e12 };
+    const all = seedBlocks(span);
+    expect(seedCount(all)).toBe(1e12);
+    const last = shardBlocks(all, { index: 999_999, count: 1_000_000 });
+    expect(seedCount(last)).toBe(1e6);
+    const block = last.at(last.length - 1)!;
+    expect(block.seeds.at(-1)!.toBigInt()).toBe(10n ** 12n - 1n);
+    expect(last.at(last.length)).toBeUndefined();
   });
 
   it("gives some shards nothing when there are more shards than blocks", () => {

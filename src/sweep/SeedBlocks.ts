@@ -18,6 +18,21 @@ export interface SeedBlock {
   seeds: readonly Seed[];
 }
 
+/**
+ * The blocks of a sweep, made on demand: a sweep of 10^12 seeds, or a small shard of one, holds
+ * only the blocks being run, never the whole list. Arrays of blocks fit this shape too.
+ */
+export interface BlockList {
+  readonly length: number;
+  at(position: number): SeedBlock | undefined;
+}
+
+/** `count` consecutive seeds from `first`: a sweep's seeds without listing them. */
+export interface SeedSpan {
+  first: Seed;
+  count: number;
+}
+
 export interface BlockSummary {
   index: number;
   summary: VariantSummary;
@@ -29,16 +44,33 @@ export interface Shard {
   count: number;
 }
 
-/** Cuts a seed list into blocks of `SEEDS_PER_BLOCK` (the last may be shorter). */
-export function seedBlocks(seeds: readonly Seed[]): SeedBlock[] {
-  const blocks: SeedBlock[] = [];
-  for (let start = 0; start < seeds.length; start += SEEDS_PER_BLOCK) {
-    blocks.push({
-      index: blocks.length,
-      seeds: seeds.slice(start, start + SEEDS_PER_BLOCK),
-    });
-  }
-  return blocks;
+/** Cuts seeds into blocks of `SEEDS_PER_BLOCK` (the last may be shorter), made when asked for. */
+export function seedBlocks(seeds: readonly Seed[] | SeedSpan): BlockList {
+  const count = Array.isArray(seeds) ? seeds.length : (seeds as SeedSpan).count;
+  const seedAt = Array.isArray(seeds)
+    ? (i: number) => seeds[i]!
+    : (i: number) => Seed.parse((seeds as SeedSpan).first.toBigInt() + BigInt(i));
+  const length = Math.ceil(count / SEEDS_PER_BLOCK);
+  return {
+    length,
+    at(position) {
+      if (!Number.isInteger(position) || position < 0 || position >= length) return undefined;
+      const start = position * SEEDS_PER_BLOCK;
+      const size = Math.min(SEEDS_PER_BLOCK, count - start);
+      return { index: position, seeds: Array.from({ length: size }, (_, k) => seedAt(start + k)) };
+    },
+  };
+}
+
+/** Every block, made now: for tests and small sweeps only. */
+export function listBlocks(blocks: BlockList): SeedBlock[] {
+  return Array.from({ length: blocks.length }, (_, i) => blocks.at(i)!);
+}
+
+/** How many seeds the blocks hold, without making them. */
+export function seedCount(blocks: BlockList): number {
+  if (blocks.length === 0) return 0;
+  return (blocks.length - 1) * SEEDS_PER_BLOCK + blocks.at(blocks.length - 1)!.seeds.length;
 }
 
 /** Parses `i/n` (0 <= i < n), as in `--shard 1/3`. */
@@ -70,10 +102,18 @@ export function parseShard(text: string): Shard {
 }
 
 /** The blocks shard `i/n` runs: a contiguous run, sized within one block of every other shard. */
-export function shardBlocks(blocks: readonly SeedBlock[], shard: Shard): SeedBlock[] {
-  const from = Math.floor((shard.index * blocks.length) / shard.count);
-  const to = Math.floor(((shard.index + 1) * blocks.length) / shard.count);
-  return blocks.slice(from, to);
+export function shardBlocks(blocks: BlockList, shard: Shard): BlockList {
+  // In bigints: shard index times block count passes 2^53 long before either does.
+  const length = BigInt(blocks.length);
+  const from = Number((BigInt(shard.index) * length) / BigInt(shard.count));
+  const to = Number((BigInt(shard.index + 1) * length) / BigInt(shard.count));
+  return {
+    length: to - from,
+    at: (position) =>
+      Number.isInteger(position) && position >= 0 && position < to - from
+        ? blocks.at(from + position)
+        : undefined,
+  };
 }
 
 /** Merges block summaries of one variant in block order: the canonical reduction. */

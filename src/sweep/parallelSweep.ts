@@ -17,7 +17,7 @@ import { ConfigError, MurphyError } from "../core/errors.js";
 import { worldLocation } from "./loadWorld.js";
 import { runSweep } from "./runSweep.js";
 import type { Scenario } from "../scenarios/Scenario.js";
-import { mergeBlocks, type BlockSummary, type SeedBlock } from "./SeedBlocks.js";
+import { mergeBlocks, type BlockList, type BlockSummary } from "./SeedBlocks.js";
 import type { VariantSummary } from "../scenarios/VariantSummary.js";
 
 /** A block of seeds sent to a worker. Seeds travel as their text form. */
@@ -45,7 +45,7 @@ export interface SweepPool {
   run(
     scenario: Scenario,
     variant: string,
-    blocks: readonly SeedBlock[],
+    blocks: BlockList,
     onSeed?: OnSeed,
   ): Promise<BlockSummary[]>;
   close(): Promise<void>;
@@ -102,14 +102,14 @@ export class InProcessPool implements SweepPool {
   async run(
     scenario: Scenario,
     variant: string,
-    blocks: readonly SeedBlock[],
+    blocks: BlockList,
     onSeed?: OnSeed,
   ): Promise<BlockSummary[]> {
     const results: BlockSummary[] = [];
     let next = 0;
     const lane = async () => {
       while (next < blocks.length) {
-        const block = blocks[next++]!;
+        const block = blocks.at(next++)!;
         // Let the event loop breathe between blocks so a progress bar can redraw.
         await nextTurn();
         const summary = await runSweep(scenario, variant, block.seeds, (outcome) =>
@@ -131,7 +131,13 @@ interface PendingBlock {
   sweep: PendingSweep;
 }
 
+/** A sweep's blocks are made one at a time, as workers free up: memory does not grow with them. */
 interface PendingSweep {
+  world: string;
+  variant: string;
+  blocks: BlockList;
+  /** The next block to hand out. */
+  next: number;
   remaining: number;
   results: BlockSummary[];
   failed: boolean;
@@ -144,7 +150,8 @@ class ThreadPool implements SweepPool {
   readonly mode = "threads";
   private readonly idle: Worker[] = [];
   private readonly all: Worker[] = [];
-  private readonly queue: PendingBlock[] = [];
+  /** Sweeps with blocks not yet handed out, first come first served. */
+  private readonly queue: PendingSweep[] = [];
   private readonly inFlight = new Map<number, PendingBlock>();
   private nextId = 0;
 
@@ -153,12 +160,16 @@ class ThreadPool implements SweepPool {
   run(
     scenario: Scenario,
     variant: string,
-    blocks: readonly SeedBlock[],
+    blocks: BlockList,
     onSeed?: OnSeed,
   ): Promise<BlockSummary[]> {
     if (blocks.length === 0) return Promise.resolve([]);
     return new Promise((resolve, reject) => {
       const sweep: PendingSweep = {
+        world: worldLocation(scenario),
+        variant,
+        blocks,
+        next: 0,
         remaining: blocks.length,
         results: [],
         failed: false,
@@ -166,30 +177,29 @@ class ThreadPool implements SweepPool {
         resolve,
         reject,
       };
-      for (const block of blocks) {
-        const task: WorkerTask = {
-          id: this.nextId++,
-          world: worldLocation(scenario),
-          variant,
-          seeds: block.seeds.map((s) => s.toString()),
-        };
-        this.queue.push({ task, blockIndex: block.index, sweep });
-      }
+      this.queue.push(sweep);
       this.dispatch();
     });
   }
 
   private dispatch(): void {
     while (this.queue.length > 0) {
-      const pending = this.queue.shift()!;
-      if (pending.sweep.failed) continue;
-      const worker = this.idle.pop() ?? this.spawn();
-      if (worker === undefined) {
-        this.queue.unshift(pending);
-        return;
+      const sweep = this.queue[0]!;
+      if (sweep.failed || sweep.next >= sweep.blocks.length) {
+        this.queue.shift();
+        continue;
       }
-      this.inFlight.set(pending.task.id, pending);
-      worker.postMessage(pending.task);
+      const worker = this.idle.pop() ?? this.spawn();
+      if (worker === undefined) return;
+      const block = sweep.blocks.at(sweep.next++)!;
+      const task: WorkerTask = {
+        id: this.nextId++,
+        world: sweep.world,
+        variant: sweep.variant,
+        seeds: block.seeds.map((seed) => seed.toString()),
+      };
+      this.inFlight.set(task.id, { task, blockIndex: block.index, sweep });
+      worker.postMessage(task);
     }
   }
 
@@ -240,7 +250,7 @@ class ThreadPool implements SweepPool {
     const idleAt = this.idle.indexOf(worker);
     if (idleAt >= 0) this.idle.splice(idleAt, 1);
     const sweeps = new Set([...this.inFlight.values()].map((e) => e.sweep));
-    for (const p of this.queue) sweeps.add(p.sweep);
+    for (const sweep of this.queue) sweeps.add(sweep);
     for (const sweep of sweeps) {
       if (!sweep.failed) {
         sweep.failed = true;
@@ -263,7 +273,7 @@ export async function sweepOnPool(
   pool: SweepPool,
   scenario: Scenario,
   variant: string,
-  blocks: readonly SeedBlock[],
+  blocks: BlockList,
   onSeed?: OnSeed,
 ): Promise<VariantSummary> {
   return mergeBlocks(scenario.name, variant, await pool.run(scenario, variant, blocks, onSeed));

@@ -4,9 +4,31 @@
 import { Seed } from "../core/Rng.js";
 import { ConfigError, MurphyError } from "../core/errors.js";
 import type { Scenario, SeedOutcome } from "../scenarios/Scenario.js";
+import type { SeedSpan } from "./SeedBlocks.js";
 import { worldRef } from "./loadWorld.js";
 import type { VariantSummary } from "../scenarios/VariantSummary.js";
 import { addOutcome, emptySummary } from "./SweepSummary.js";
+
+/** `count` seeds from `first`, not listed: what a sweep runs, however large. */
+export function seedSpan(count: number, first: bigint = 0n): SeedSpan {
+  if (!Number.isSafeInteger(count) || count < 1) {
+    throw new ConfigError({
+      field: "seeds",
+      value: count,
+      expected: `a whole number in [1, ${Number.MAX_SAFE_INTEGER}]`,
+      fix: "pass e.g. --seeds 100",
+    });
+  }
+  if (first + BigInt(count) > 1n << 64n) {
+    throw new ConfigError({
+      field: "seeds",
+      value: count,
+      expected: `at most 2^64 - ${first} seeds from ${first} (seeds are 64-bit)`,
+      fix: "pass fewer seeds",
+    });
+  }
+  return { first: Seed.parse(first), count };
+}
 
 /** Seeds `first`, `first + 1`, …: `count` of them. */
 export function seedRange(count: number, first: bigint = 0n): Seed[] {

@@ -18,7 +18,7 @@ import type { VariantSummary } from "../scenarios/VariantSummary.js";
 import { loadWorld, worldRef } from "./loadWorld.js";
 import { openSweepPool } from "./parallelSweep.js";
 import { writeReplayFile } from "./ReplayFile.js";
-import { replayCommand, seedRange } from "./runSweep.js";
+import { replayCommand, seedSpan } from "./runSweep.js";
 import { mergeBlocks, seedBlocks } from "./SeedBlocks.js";
 import { shrinkWorld } from "./shrinkWorld.js";
 import { addOutcome, emptySummary } from "./SweepSummary.js";
@@ -105,7 +105,7 @@ async function sweep(
   const count = requireInteger("testWorld.seeds", options.seeds ?? world.tourSeeds, 1);
   const first = options.firstSeed === undefined ? 0n : Seed.parse(options.firstSeed).toBigInt();
   const workers = requireInteger("testWorld.workers", options.workers ?? 1, 1);
-  const blocks = seedBlocks(seedRange(count, first));
+  const blocks = seedBlocks(seedSpan(count, first));
   const pool = openSweepPool({ workers: Math.min(workers, blocks.length) });
   try {
     return mergeBlocks(world.name, variant.name, await pool.run(world, variant.name, blocks));

@@ -6,7 +6,7 @@ import type { Command } from "commander";
 import { ConfigError } from "../../core/errors.js";
 import { Seed } from "../../core/Rng.js";
 import { loadWorld } from "../../sweep/loadWorld.js";
-import { seedRange } from "../../sweep/runSweep.js";
+import { seedSpan } from "../../sweep/runSweep.js";
 import { mergeShardFiles, parseShardFile } from "../../sweep/ShardFile.js";
 import { sweepExitCode } from "../formatSweep.js";
 import { printSweepHeader, printSweepSummaries, sweepJson } from "../printSweep.js";
@@ -35,7 +35,7 @@ export async function mergeCommand(
   if (options.json) {
     console.log(sweepJson(scenario, merged.summaries));
   } else {
-    const seeds = seedRange(merged.seeds.count, Seed.parse(merged.seeds.first).toBigInt());
+    const seeds = seedSpan(merged.seeds.count, Seed.parse(merged.seeds.first).toBigInt());
     printSweepHeader(scenario, `${describeSeeds(seeds)}, merged from ${files.length} shards`);
     printSweepSummaries(scenario, merged.summaries);
   }

@@ -16,9 +16,11 @@ import {
   mergeBlocks,
   parseShard,
   seedBlocks,
+  seedCount,
   shardBlocks,
   type BlockSummary,
-  type SeedBlock,
+  type BlockList,
+  type SeedSpan,
   type Shard,
 } from "../../sweep/SeedBlocks.js";
 import type { VariantSummary } from "../../scenarios/VariantSummary.js";
@@ -75,11 +77,11 @@ export async function runCommand(name: string | undefined, options: RunOptions):
         fix: "add --seed S (a trace is of one run)",
       });
     }
-    return runTracedCommand(scenario, variants, seeds[0]!, options);
+    return runTracedCommand(scenario, variants, seeds.first, options);
   }
   if (options.seed !== undefined && shard === undefined && !options.checkDeterminism) {
     // One seed: run here and show why each property came out as it did.
-    return runTracedCommand(scenario, variants, seeds[0]!, options);
+    return runTracedCommand(scenario, variants, seeds.first, options);
   }
   if (shard !== undefined && options.seed !== undefined) {
     throw new ConfigError({
@@ -93,7 +95,7 @@ export async function runCommand(name: string | undefined, options: RunOptions):
   const blocks = shard === undefined ? seedBlocks(seeds) : shardBlocks(seedBlocks(seeds), shard);
   const result = await sweep(scenario, variants, blocks, workers, options);
   if (shard !== undefined) return finishShard({ ...result, seeds }, shard, options);
-  return finishRun(result, options, seeds.length);
+  return finishRun(result, options, seeds.count);
 }
 
 interface SweepResult {
@@ -109,17 +111,17 @@ interface SweepResult {
 async function sweep(
   scenario: Scenario,
   variants: readonly string[],
-  blocks: SeedBlock[],
+  blocks: BlockList,
   workers: number,
   options: RunOptions,
 ): Promise<SweepResult> {
-  const seedCount = blocks.reduce((n, b) => n + b.seeds.length, 0);
+  const seeds = seedCount(blocks);
   const runs = options.checkDeterminism ? 2 : 1;
   // No more threads than blocks to run: one seed or a short sweep stays in this thread.
   const pool = openSweepPool({
     workers: Math.max(1, Math.min(workers, blocks.length * variants.length)),
   });
-  const progress = new SweepProgress(seedCount * variants.length * runs, {
+  const progress = new SweepProgress(seeds * variants.length * runs, {
     enabled: SweepProgress.wanted(options.json),
     label: scenario.name,
   });
@@ -180,7 +182,7 @@ function finishRun(result: SweepResult, options: RunOptions, seedCount: number):
 }
 
 function finishShard(
-  result: SweepResult & { seeds: readonly Seed[] },
+  result: SweepResult & { seeds: SeedSpan },
   shard: Shard,
   options: RunOptions,
 ): number {
