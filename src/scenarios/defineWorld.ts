@@ -200,7 +200,8 @@ export function defineWorld(spec: WorldSpec): Scenario {
           ? structuredClone(options.faults as FaultAction[])
           : scheduleOf(setup, nodeIds);
       const config = typeof s.simulation === "function" ? s.simulation(setup) : s.simulation;
-      const trace = options.trace?.(`world/${variant}`);
+      const label = `world/${variant}`;
+      const trace = options.trace?.(label);
       const sim = new Simulation({
         ...config,
         seed,
@@ -219,16 +220,24 @@ export function defineWorld(spec: WorldSpec): Scenario {
         run,
         faults,
       };
-      return outcomeOf(s, result);
+      return outcomeOf(s, result, (checks) =>
+        options.observe?.({ label, history: result.history, checks }),
+      );
     },
   };
 }
 
-async function outcomeOf(spec: WorldSpec, result: WorldResult): Promise<SeedOutcome> {
+async function outcomeOf(
+  spec: WorldSpec,
+  result: WorldResult,
+  observe: (checks: Record<string, CheckOutcome>) => void,
+): Promise<SeedOutcome> {
   const properties: Record<string, Verdict> = {};
   const details: Record<string, string[]> = {};
+  const answers: Record<string, CheckOutcome> = {};
   for (const [name, check] of Object.entries(spec.checks)) {
     const answer = await check(result);
+    answers[name] = answer;
     properties[name] = verdictOf(spec.name, name, answer);
     const lines = explain(answer);
     if (lines.length > 0 && properties[name] !== "held") details[name] = lines;
@@ -240,6 +249,7 @@ async function outcomeOf(spec: WorldSpec, result: WorldResult): Promise<SeedOutc
     info: ops.filter((op) => op.status === "info").length,
   };
   for (const [name, figure] of Object.entries(spec.figures ?? {})) figures[name] = figure(result);
+  observe(answers);
   return {
     seed: result.seed.toString(),
     variant: result.variant,

@@ -28,6 +28,7 @@ import { Kernel } from "../sim/Kernel.js";
 import { EventLimitError, type RunResult } from "../sim/RunResult.js";
 import type { Trace } from "../sim/Trace.js";
 import { applyNetworkFault } from "./applyNetworkFault.js";
+import type { ClockProbe } from "./ClockProbe.js";
 import { buildNodes, type BuiltNode } from "./buildNodes.js";
 import { checkConfigKeys } from "./checkConfigKeys.js";
 import { normaliseNodes } from "./normaliseNodes.js";
@@ -78,6 +79,23 @@ export class Simulation {
       this.kernel.at(Math.round(action.atMs * 1000), () => this.applyFault(action));
     }
     this.markGst();
+    config.trace?.clocks?.(this.clockProbe());
+  }
+
+  /** Reads of the clocks for an observer; none of them changes the world (see ClockProbe). */
+  private clockProbe(): ClockProbe {
+    const clock = (i: number) => this.nodes[i]!.clock;
+    return {
+      nodeIds: this.nodeIds,
+      nowMicros: () => this.now,
+      offsetMicros: (i) => clock(i).offsetMicros(this.now),
+      trueTimeOffsets: (i) => {
+        const trueWall = clock(i).epochMicros + this.now;
+        const tt = clock(i).trueTimeInterval(this.now);
+        return [tt.earliestMicros - trueWall, tt.latestMicros - trueWall];
+      },
+      trueTimeReads: (i) => clock(i).trueTimeReads,
+    };
   }
 
   // --- Observing the world ---------------------------------------------------------------------
