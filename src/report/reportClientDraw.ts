@@ -227,13 +227,18 @@ export function murphyArrows(
 
 export function murphyAggregate(g: Element, view: View, L: any, visible: number[]): void {
   const a = view.world.arrows;
+  // About 2,400 strokes at most: fewer slices of time the more pairs of lanes talk.
+  const pairs = new Set<number>();
+  for (const i of visible) pairs.add(a.from[i] * 4096 + a.to[i]);
+  const slices = Math.max(24, Math.min(200, Math.floor(2400 / pairs.size)));
+  const slicePx = (view.width - L.left - 10) / slices;
   const groups = new Map<
     string,
     { n: number; x1: number; x2: number; from: number; to: number; drops: number }
   >();
   for (const i of visible) {
     const x1 = L.x(view.send[i]);
-    const key = `${a.from[i]}>${a.to[i]}@${Math.floor(x1 / 6)}`;
+    const key = `${a.from[i]}>${a.to[i]}@${Math.floor((x1 - L.left) / slicePx)}`;
     let grp = groups.get(key);
     if (grp === undefined) {
       grp = { n: 0, x1: 0, x2: 0, from: a.from[i], to: a.to[i], drops: 0 };
@@ -332,7 +337,9 @@ export function murphyTimeline(view: View): void {
     if (x1 - x0 > 50) {
       const text = murphySvg("text", { x: x0 + 3, y: y + 17, class: "op-text", "data-op": op.id });
       const out = op.output === "" ? "" : ` ${op.output}`;
-      text.textContent = `${op.f}(${op.input}) → ${op.status}${out}`;
+      const label = `${op.f}(${op.input}) → ${op.status}${out}`;
+      const fits = Math.floor((x1 - x0 - 6) / 6);
+      text.textContent = label.length > fits ? `${label.slice(0, Math.max(1, fits - 1))}…` : label;
       svg.append(text);
     }
   }

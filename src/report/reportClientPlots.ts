@@ -67,6 +67,11 @@ export function murphyPlot(
         label: s.label,
         stroke: murphyColor(i),
         width: 1.5,
+        points: {
+          show:
+            !options.stepped &&
+            (x.length <= 60 || s.values.filter((v) => v !== null).length < x.length / 2),
+        },
         ...(s.dash ? { dash: [4, 4] } : {}),
         ...(options.stepped
           ? { paths: uPlot.paths.stepped({ align: 1 }), fill: "rgba(31,119,180,0.25)" }
