@@ -36,6 +36,8 @@ export interface RecordedWorld {
   history?: History;
   checks?: Readonly<Record<string, unknown>>;
   series?: Readonly<Record<string, WindowSeries>>;
+  /** Virtual time when the world's last run stopped (it may be after its last trace event). */
+  endMicros?: number;
 }
 
 /** The minimum gap between clock samples, in virtual microseconds. */
@@ -67,8 +69,13 @@ export class RunRecorder {
       clocks: (probe) => {
         const w = open();
         w.nodes = [...probe.nodeIds];
-        sampler = new ClockSampler(probe);
-        w.clocks = sampler.samples;
+        const clocks = new ClockSampler(probe);
+        sampler = clocks;
+        w.clocks = clocks.samples;
+        probe.onRunEnd(() => {
+          w.endMicros = probe.nowMicros();
+          clocks.sample(undefined);
+        });
       },
     };
   }
@@ -108,9 +115,12 @@ class ClockSampler {
     this.samples = { tMicros: [], offsetMicros: probe.nodeIds.map(() => []) };
   }
 
-  sample(event: TraceEvent): void {
+  /** Samples now if due; always at a clock event and at the end of a run (no event). */
+  sample(event: TraceEvent | undefined): void {
     const now = this.probe.nowMicros();
-    if (now - this.lastMicros < CLOCK_SAMPLE_GAP_MICROS && event.kind !== "clock") return;
+    const forced = event === undefined || event.kind === "clock";
+    // A forced sample at the instant of the last one is kept: it draws a step as a vertical line.
+    if (!forced && now - this.lastMicros < CLOCK_SAMPLE_GAP_MICROS) return;
     this.lastMicros = now;
     this.samples.tMicros.push(now);
     this.probe.nodeIds.forEach((_, i) => {

@@ -62,7 +62,7 @@ export function worldData(world: RecordedWorld): WorldData {
   const lane = (name: string | undefined) => (name === undefined ? -1 : (lanes.get(name) ?? -1));
   const events = world.events;
   const history = world.history ?? [];
-  let endMicros = Math.max(events.at(-1)?.tMicros ?? 0, 1);
+  let endMicros = Math.max(events.at(-1)?.tMicros ?? 0, world.endMicros ?? 0, 1);
   for (const op of history) endMicros = Math.max(endMicros, op.completeMicros ?? op.invokeMicros);
   const { arrows, bodies, dropReasons } = messageArrows(events, lane, endMicros);
   const { bands, marks, marksOmitted } = faultBands(events, lane, endMicros);

@@ -137,7 +137,11 @@ export function murphyLikeliestWorld(data: ReportData): number {
   let best = 0;
   let score = -1;
   data.worlds.forEach((w, i) => {
-    const s = (w.counts.drop ?? 0) + 10 * w.bands.length + (w.latency.percentilesMs?.max ?? 0);
+    const s =
+      (w.counts.drop ?? 0) +
+      10 * w.bands.length +
+      (w.latency.percentilesMs?.max ?? 0) +
+      w.events / 100;
     if (s > score) [best, score] = [i, s];
   });
   return best;

@@ -129,6 +129,7 @@ export function murphyPlots(w: WorldData): void {
 
 export function murphyLoadPlots(box: Element, w: WorldData): void {
   const load = w.load;
+  if (w.arrows.kind.length === 0 && w.ops.length === 0 && w.series.length === 0) return;
   const perS = (v: number[]) => v.map((n) => (n * 1000) / load.windowMs);
   const x = load.sent.map((_, i) => (i * load.windowMs) / 1000);
   const series = [

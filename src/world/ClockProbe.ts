@@ -15,6 +15,8 @@ export interface ClockProbe {
   trueTimeOffsets(index: number): readonly [earliestMicros: number, latestMicros: number];
   /** How often node `index` read its TrueTime interval so far. */
   trueTimeReads(index: number): number;
+  /** Calls `listener` each time a `run` of the simulation returns (virtual time is then its end). */
+  onRunEnd(listener: () => void): void;
 }
 
 /** Trace options a world passes through to its Simulation, with a hook for clock observers. */

@@ -47,6 +47,8 @@ export class Simulation {
   /** The timing model's promise, or null in an asynchronous world. */
   private readonly bound: DelayBound | null;
   private started = false;
+  /** Observers told when a run returns (see ClockProbe.onRunEnd). */
+  private readonly runEndListeners: (() => void)[] = [];
 
   constructor(config: SimulationConfig) {
     checkConfigKeys(config);
@@ -95,6 +97,7 @@ export class Simulation {
         return [tt.earliestMicros - trueWall, tt.latestMicros - trueWall];
       },
       trueTimeReads: (i) => clock(i).trueTimeReads,
+      onRunEnd: (listener) => this.runEndListeners.push(listener),
     };
   }
 
@@ -163,6 +166,7 @@ export class Simulation {
       this.startNtpDaemons();
     }
     const result = await this.kernel.run(options);
+    for (const listener of this.runEndListeners) listener();
     if (result.stopReason === "event-limit" && options.untilMs === undefined) {
       throw new EventLimitError(result, this.kernel.maxEvents);
     }
