@@ -64,7 +64,7 @@ export function checkConfigKeys(config: SimulationConfig): void {
   requireKnownKeys("clocks.ntp", config.clocks?.ntp, NTP);
   requireKnownKeys("storage", config.storage, ["crashPolicy"]);
   requireKnownKeys("limits", config.limits, ["maxEvents", "maxQueuedEvents"]);
-  requireKnownKeys("trace", config.trace, ["sink", "keepLast"]);
+  requireKnownKeys("trace", config.trace, ["sink", "keepLast", "clocks"]);
   if (Array.isArray(config.nodes)) {
     config.nodes.forEach((spec, i) => {
       requireKnownKeys(`nodes[${i}]`, spec, NODE);

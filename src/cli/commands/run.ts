@@ -26,7 +26,9 @@ import {
 import type { VariantSummary } from "../../scenarios/VariantSummary.js";
 import { sweepExitCode } from "../formatSweep.js";
 import { printSweepHeader, printSweepSummaries, sweepJson } from "../printSweep.js";
-import { runTraced, traceFileFor, type RunOneOptions } from "../runTraced.js";
+import { checkOutputPath } from "../checkOutputPath.js";
+import { reportViolatingSeeds } from "../reportViolatingSeeds.js";
+import { reportFileFor, runTraced, traceFileFor, type RunOneOptions } from "../runTraced.js";
 import { writeShardFile } from "../shardOutput.js";
 import { describeSeeds, resolveSeeds, resolveVariants, resolveWorkers } from "../sweepOptions.js";
 import { SweepProgress } from "../SweepProgress.js";
@@ -37,6 +39,7 @@ export interface RunOptions {
   seeds?: string;
   json?: boolean;
   trace?: string;
+  report?: string;
   out?: string;
   workers?: string;
   shard?: string;
@@ -55,6 +58,10 @@ export function registerRunCommand(program: Command): void {
     .option("--shard <i/n>", "run only shard i of n (from 0) and write it for `murphy merge`")
     .option("--json", "print the summary as JSON")
     .option("--trace <file>", "with --seed: write the run's trace as JSON lines")
+    .option(
+      "--report <path>",
+      "with --seed: write the run's HTML report to this file; with a sweep: write the reports of the first violating seeds into this directory",
+    )
     .option("--out <dir>", "write the summary (or the shard file) as JSON into this directory")
     .option("--check-determinism", "run every seed twice and compare trace hashes")
     .action(async (name: string | undefined, options: RunOptions) => {
@@ -68,6 +75,9 @@ export async function runCommand(name: string | undefined, options: RunOptions):
   const seeds = resolveSeeds(scenario, options);
   const workers = resolveWorkers(options.workers);
   const shard = options.shard === undefined ? undefined : parseShard(options.shard);
+  if (options.report !== undefined && options.seed !== undefined) {
+    checkOutputPath("--report", options.report);
+  }
   if (options.trace !== undefined) {
     if (options.seed === undefined) {
       throw new ConfigError({
@@ -95,7 +105,13 @@ export async function runCommand(name: string | undefined, options: RunOptions):
   const blocks = shard === undefined ? seedBlocks(seeds) : shardBlocks(seedBlocks(seeds), shard);
   const result = await sweep(scenario, variants, blocks, workers, options);
   if (shard !== undefined) return finishShard({ ...result, seeds }, shard, options);
-  return finishRun(result, options, seeds.count);
+  const code = finishRun(result, options, seeds.count);
+  if (options.report !== undefined) {
+    await reportViolatingSeeds(scenario, result.summaries, options.report, {
+      quiet: options.json === true,
+    });
+  }
+  return code;
 }
 
 interface SweepResult {
@@ -224,7 +240,12 @@ export async function runTracedCommand(
   scenario: Scenario,
   variants: string[],
   seed: Seed,
-  options: { json?: boolean; trace?: string | undefined } & Omit<RunOneOptions, "file">,
+  options: { json?: boolean; trace?: string | undefined } & Omit<
+    RunOneOptions,
+    "file" | "report"
+  > & {
+      report?: string | undefined;
+    },
   command: "run" | "replay" = "run",
 ): Promise<number> {
   if (!options.json) printSweepHeader(scenario, seed.toString(), command);
@@ -235,11 +256,20 @@ export async function runTracedCommand(
       options.trace === undefined
         ? undefined
         : traceFileFor(options.trace, variant, variants.length);
+    const report =
+      options.report === undefined
+        ? undefined
+        : reportFileFor(options.report, variant, variants.length);
     const { summary, traceHash, outcome } = await runTraced(scenario, variant, seed, {
       file,
+      report,
+      command: options.command,
       faults: options.faults,
       onLog: options.onLog,
     });
+    if (!options.json && report !== undefined) {
+      console.log(pc.dim(`report written to ${report}; open it in a browser`));
+    }
     if (!options.json && file !== undefined) {
       console.log(
         pc.dim(`trace written to ${file} (hash ${traceHash}); see it: murphy show ${file}`),

@@ -1,6 +1,7 @@
 // `murphy tour`: murphy's main job, what `npm start` runs. Every scenario, both variants, each with
 // its tour seed count, on all cores at once; one table; results as JSON under --out; an exit code
-// that says whether every remedy held and every unsafe variant showed its failure.
+// that says whether every remedy held and every unsafe variant showed its failure; with --report,
+// an HTML report of each variant's first violating seed and an index page with the table.
 
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -14,11 +15,14 @@ import { seedBlocks } from "../../sweep/SeedBlocks.js";
 import { sweepJson } from "../printSweep.js";
 import { resolveWorkers } from "../sweepOptions.js";
 import { SweepProgress } from "../SweepProgress.js";
-import { tourTable, tourVerdict, type TourEntry } from "../tourReport.js";
+import { tourCells, tourTable, tourVerdict, type TourEntry } from "../tourReport.js";
+import { reportViolatingSeeds } from "../reportViolatingSeeds.js";
+import { tourIndexHtml, type TourIndexLink } from "../../report/tourIndexHtml.js";
 
 interface TourOptions {
   workers?: string;
   out: string;
+  report?: string;
   json?: boolean;
 }
 
@@ -29,6 +33,10 @@ export function registerTourCommand(program: Command): void {
     .option("--workers <n>", "worker threads (default: the cores of this machine)")
     .option("--out <dir>", "write the results as JSON into this directory", "out/tour")
     .option("--json", "print the summary as JSON instead of the table")
+    .option(
+      "--report <dir>",
+      "write HTML reports of each variant's first violating seed, and an index.html with the table, into this directory",
+    )
     .action(async (options: TourOptions) => {
       process.exitCode = await tourCommand(options);
     });
@@ -58,6 +66,8 @@ export async function tourCommand(options: TourOptions): Promise<number> {
   }
   const verdict = tourVerdict(entries);
   writeResults(options.out, entries, verdict, progress, pool.workers);
+  if (options.report !== undefined)
+    await writeTourReports(options.report, entries, verdict, options);
   if (options.json) {
     console.log(JSON.stringify(summaryJson(entries, verdict, progress, pool.workers), null, 2));
     return verdict.code;
@@ -86,6 +96,43 @@ async function runScenario(
   } catch (error) {
     return { scenario, error: error instanceof Error ? error.message : String(error) };
   }
+}
+
+/** Each variant's first violating seed as an HTML report, and the index page that links them. */
+async function writeTourReports(
+  dir: string,
+  entries: readonly TourEntry[],
+  verdict: ReturnType<typeof tourVerdict>,
+  options: TourOptions,
+): Promise<void> {
+  const links: TourIndexLink[] = [];
+  for (const entry of entries) {
+    if (entry.summaries === undefined) continue;
+    const written = await reportViolatingSeeds(entry.scenario, entry.summaries, dir, {
+      quiet: true,
+      perVariant: 1,
+    });
+    links.push(
+      ...written.map((w) => ({
+        scenario: w.world,
+        variant: w.variant,
+        seed: w.seed,
+        property: w.property,
+        href: w.name,
+      })),
+    );
+  }
+  const { header, rows } = tourCells(entries);
+  const summary =
+    verdict.code === 0
+      ? ["every safe variant held; every unsafe variant showed its violation"]
+      : verdict.problems;
+  writeFileSync(
+    join(dir, "index.html"),
+    tourIndexHtml({ title: "murphy tour", summary, header, rows, links }),
+  );
+  if (!options.json)
+    console.log(pc.dim(`${links.length} reports and index.html written to ${dir}/`));
 }
 
 function summaryJson(
