@@ -19,6 +19,7 @@
 import { assert } from "../core/assert.js";
 import type { Operation } from "../workload/Operation.js";
 import type { OperationReport, PartialLinearization } from "./LinearizabilityResult.js";
+import { approxStateBytes } from "./approxStateBytes.js";
 import { LinearizedSet } from "./LinearizedSet.js";
 import type { Call, Model } from "./Model.js";
 import { VisitedStates } from "./VisitedStates.js";
@@ -108,9 +109,11 @@ export class PartSearch<State> {
     this.stackForced = new Uint8Array(n);
     this.readOnly = Uint8Array.from(this.calls, (call) => (model.readOnly?.(call) ? 1 : 0));
     this.linearized = new LinearizedSet(n);
+    const sizeOfState = model.sizeOfState;
     this.visited = new VisitedStates<State>(
       (a, b) => model.equal(a, b),
       (s) => model.hash(s),
+      sizeOfState === undefined ? approxStateBytes : (s) => sizeOfState.call(model, s),
     );
     this.state = model.init();
     assert(this.state !== undefined, `model ${model.name}: init() must not return undefined`);

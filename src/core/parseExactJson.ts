@@ -17,13 +17,7 @@ export const MAX_NESTING_DEPTH = 100;
 
 /** JSON data with exact numbers: integers a float cannot hold stay bigints. */
 export type ExactJson =
-  | null
-  | boolean
-  | number
-  | bigint
-  | string
-  | ExactJson[]
-  | { [key: string]: ExactJson };
+  null | boolean | number | bigint | string | ExactJson[] | { [key: string]: ExactJson };
 
 /** Where the text stopped being JSON this parser accepts, and what it expected there. */
 export class JsonTextError extends MurphyError {
@@ -135,7 +129,12 @@ class Parser {
       this.pos++;
       const value = this.value(depth);
       // Defined, not assigned: assigning `__proto__` would change the object's prototype.
-      Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(out, key, {
+        value,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
       this.space();
       const c = this.text.charCodeAt(this.pos);
       this.pos++;
@@ -198,7 +197,9 @@ class Parser {
       return JSON.parse(text.slice(start, pos + 1)) as string;
     } catch {
       this.pos = start;
-      return this.fail('a string with valid escapes (\\", \\\\, \\/, \\b, \\f, \\n, \\r, \\t, \\uXXXX)');
+      return this.fail(
+        'a string with valid escapes (\\", \\\\, \\/, \\b, \\f, \\n, \\r, \\t, \\uXXXX)',
+      );
     }
   }
 

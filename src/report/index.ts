@@ -1,2 +1,3 @@
 export * from "./readTraceJsonl.js";
 export * from "./spaceTimeDiagram.js";
+export * from "./terminalSafe.js";

@@ -83,7 +83,9 @@ describe("EdnReader", () => {
     ]);
     expect(() => readEdn("1e400")).toThrow(/a number a 64-bit float holds as written/);
     expect(() => readEdn("0.30000000000000001M")).toThrow(/64-bit float holds as written/);
-    expect(() => readEdn("[1 007]")).toThrow(/an integer without leading zeros \(EDN has no octal\) at column 4/);
+    expect(() => readEdn("[1 007]")).toThrow(
+      /an integer without leading zeros \(EDN has no octal\) at column 4/,
+    );
     expect(readEdn("[0 -0 +7]")).toEqual([0, 0, 7]);
   });
 
@@ -118,6 +120,8 @@ describe("EdnReader", () => {
   });
 
   it("shows that a repeated map key is refused rather than one value silently kept", () => {
-    expect(() => readEdn("{:value 1 :value 2}")).toThrow(/a key not already in this map at column 11/);
+    expect(() => readEdn("{:value 1 :value 2}")).toThrow(
+      /a key not already in this map at column 11/,
+    );
   });
 });

@@ -39,15 +39,7 @@ export class EdnSet {
 }
 
 export type EdnValue =
-  | null
-  | boolean
-  | number
-  | bigint
-  | string
-  | EdnKeyword
-  | EdnSet
-  | readonly EdnValue[]
-  | EdnMap;
+  null | boolean | number | bigint | string | EdnKeyword | EdnSet | readonly EdnValue[] | EdnMap;
 export type EdnMap = ReadonlyMap<EdnValue, EdnValue>;
 
 const DELIMITERS = new Set(["{", "}", "[", "]", "(", ")", '"', ";"]);
@@ -99,7 +91,12 @@ export function ednToValue(edn: EdnValue, line = 1): Value {
         typeof edn === "bigint"
           ? "an integer a 64-bit float holds exactly"
           : "a finite number (##NaN and ##Inf have no exact comparison)",
-      got: typeof edn === "bigint" ? String(edn) : edn === edn ? `##${edn < 0 ? "-" : ""}Inf` : "##NaN",
+      got:
+        typeof edn === "bigint"
+          ? String(edn)
+          : edn === edn
+            ? `##${edn < 0 ? "-" : ""}Inf`
+            : "##NaN",
       fix: "values are compared exactly; write such numbers as strings",
     });
   }

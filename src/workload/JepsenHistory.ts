@@ -118,7 +118,8 @@ function parseLogOperation(body: string, line: number, raw: string): JepsenEvent
   if (match === null) {
     throw new HistoryParseError({
       line,
-      expected: "PROCESS :TYPE :F VALUE [ERROR], like `3\t:invoke\t:write\t4`",
+      expected:
+        "PROCESS :TYPE :F VALUE [ERROR], like `3 :invoke :write 4` (tab- or space-separated)",
       got: raw,
     });
   }

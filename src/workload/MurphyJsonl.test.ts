@@ -78,7 +78,9 @@ describe("murphy JSONL", () => {
   it("shows that times are whole microseconds >= 0, and values numbers a float holds exactly", () => {
     const line = (atMicros: string, value = "1") =>
       `{"type":"invoke","process":1,"f":"write","value":${value},"atMicros":${atMicros}}`;
-    expect(() => readHistoryJsonl(line("-1"))).toThrow(/"atMicros".*whole number of microseconds >= 0/);
+    expect(() => readHistoryJsonl(line("-1"))).toThrow(
+      /"atMicros".*whole number of microseconds >= 0/,
+    );
     expect(() => readHistoryJsonl(line("1.5"))).toThrow(/"atMicros"/);
     expect(() => readHistoryJsonl(line("1e400"))).toThrow(/64-bit float holds as written/);
     expect(() => readHistoryJsonl(line("0", "9007199254740993"))).toThrow(
