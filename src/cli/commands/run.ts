@@ -2,7 +2,6 @@
 // with a progress bar; optionally one shard of the sweep written to a file for `murphy merge`;
 // optional trace file (one seed) and determinism check.
 
-import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
 import pc from "picocolors";
@@ -24,7 +23,8 @@ import {
 import type { VariantSummary } from "../../scenarios/SweepSummary.js";
 import { sweepExitCode } from "../formatSweep.js";
 import { printSweepHeader, printSweepSummaries, sweepJson } from "../printSweep.js";
-import { runTraced, traceFileFor } from "../runTraced.js";
+import { prepareOutputDir, writeOutputFile } from "../outputPaths.js";
+import { openTraceFiles, runTraced } from "../runTraced.js";
 import { writeShardFile } from "../shardOutput.js";
 import { describeSeeds, resolveSeeds, resolveVariants, resolveWorkers } from "../sweepOptions.js";
 import { SweepProgress } from "../SweepProgress.js";
@@ -66,6 +66,8 @@ export async function runCommand(name: string | undefined, options: RunOptions):
   const seeds = resolveSeeds(scenario, options);
   const workers = resolveWorkers(options.workers);
   const shard = options.shard === undefined ? undefined : parseShard(options.shard);
+  // Outputs are checked before the work: a bad --out fails now, not after the sweep.
+  if (options.out !== undefined) prepareOutputDir("--out", options.out);
   if (options.trace !== undefined) {
     if (options.seed === undefined) {
       throw new ConfigError({
@@ -150,8 +152,8 @@ async function sweep(
 function finishRun(result: SweepResult, options: RunOptions, seedCount: number): number {
   const { scenario, summaries, mismatches } = result;
   if (options.out !== undefined) {
-    mkdirSync(options.out, { recursive: true });
-    writeFileSync(join(options.out, `${scenario.name}.json`), sweepJson(scenario, summaries));
+    const path = join(options.out, `${scenario.name}.json`);
+    writeOutputFile("--out", path, sweepJson(scenario, summaries));
   }
   if (options.json) {
     const determinismMismatches = options.checkDeterminism ? mismatches : undefined;
@@ -223,12 +225,14 @@ export async function runTracedCommand(
 ): Promise<number> {
   if (!options.json) printSweepHeader(scenario, seed.toString(), command);
   const summaries: VariantSummary[] = [];
-  for (const variant of variants) {
-    const file = traceFileFor(options.trace!, variant, variants.length);
-    const { summary, traceHash } = await runTraced(scenario, variant, seed, file);
+  // Every trace file is opened before the first run: a bad path fails before any work.
+  for (const file of openTraceFiles(options.trace!, variants)) {
+    const { summary, traceHash } = await runTraced(scenario, seed, file);
     if (!options.json) {
       console.log(
-        pc.dim(`trace written to ${file} (hash ${traceHash}); see it: murphy show ${file}`),
+        pc.dim(
+          `trace written to ${file.path} (hash ${traceHash}); see it: murphy show ${file.path}`,
+        ),
       );
     }
     summaries.push(summary);
