@@ -8,16 +8,15 @@
 import type { Value } from "../../workload/Value.js";
 import { defineModel } from "../defineModel.js";
 
-const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
-
 export const counterModel = defineModel<bigint>({
   name: "counter",
   init: () => 0n,
   apply(state, f, input) {
-    // A count no float holds exactly is returned as text, which no valid read (a number) equals.
+    // A count no float holds exactly is returned as text, which no valid read (a number) equals:
+    // the readers only ever produce numbers a float holds exactly.
     if (f === "read") {
-      const inRange = state <= MAX_SAFE && state >= -MAX_SAFE;
-      return { state, output: inRange ? Number(state) : String(state) };
+      const n = Number(state);
+      return { state, output: Number.isFinite(n) && BigInt(n) === state ? n : String(state) };
     }
     return { state: state + (input === null ? 1n : BigInt(input as number)), output: null };
   },
@@ -33,13 +32,13 @@ export const counterModel = defineModel<bigint>({
   validate(call) {
     if (call.f === "read") {
       const output = call.output;
-      return output === undefined || Number.isSafeInteger(output)
+      return output === undefined || Number.isInteger(output)
         ? undefined
         : "read output a whole number";
     }
     if (call.f !== "add" && call.f !== "increment") return "f to be add, increment or read";
     const input: Value = call.input;
-    return input === null || Number.isSafeInteger(input)
+    return input === null || Number.isInteger(input)
       ? undefined
       : `${call.f} input a whole number (a fractional count would depend on the order of the adds)`;
   },
