@@ -25,10 +25,17 @@ export async function murphy(argv: readonly string[]): Promise<number> {
     .version("0.1.0")
     .exitOverride()
     .configureOutput({
+      // Help is not an error, even when shown for a missing command: it goes to stdout, and
+      // stderr keeps to the one-line errors.
+      writeErr: (text) =>
+        void (text.startsWith("Usage:") ? process.stdout : process.stderr).write(text),
       outputError: (text, write) =>
         write(pc.red(`murphy: ${oneLine(text)} (add --help for usage)`) + "\n"),
     });
   registerCommands(program);
+  // The commands report their exit code through process.exitCode; it is read back and restored,
+  // so that murphy() can run in a process that has its own (a test, the fuzz suite).
+  const outer = process.exitCode;
   process.exitCode = undefined;
   try {
     await program.parseAsync([...argv]);
@@ -40,6 +47,8 @@ export async function murphy(argv: readonly string[]): Promise<number> {
     console.error(pc.red(`murphy: ${errorLine(error)}`));
     if (!(error instanceof MurphyError) && process.env.MURPHY_DEBUG === "1") console.error(error);
     return EXIT_UNKNOWN;
+  } finally {
+    process.exitCode = outer;
   }
 }
 

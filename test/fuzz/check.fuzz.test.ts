@@ -152,15 +152,19 @@ describe("fuzz: murphy check (readers and checker)", () => {
     );
   });
 
-  it("shows that the cases reached both verdicts and typed errors of every reader", () => {
-    // The suite must exercise what it claims: not only parse errors, not only clean histories.
-    for (const format of Object.keys(readers)) {
-      const seen = [...outcomes(`check ${format}`).keys()];
-      expect(seen, format).toContain("E_HISTORY_PARSE");
-      expect(
-        seen.some((k) => k.startsWith("verdict")),
-        format,
-      ).toBe(true);
-    }
-  });
+  // With a handful of cases (npm run fuzz -- --runs 5) a class may go unreached; not a failure.
+  it.skipIf(RUNS < 100)(
+    "shows that the cases reached both verdicts and typed errors of every reader",
+    () => {
+      // The suite must exercise what it claims: not only parse errors, not only clean histories.
+      for (const format of Object.keys(readers)) {
+        const seen = [...outcomes(`check ${format}`).keys()];
+        expect(seen, format).toContain("E_HISTORY_PARSE");
+        expect(
+          seen.some((k) => k.startsWith("verdict")),
+          format,
+        ).toBe(true);
+      }
+    },
+  );
 });
