@@ -57,6 +57,8 @@ export function registerCheckCommand(program: Command): void {
 }
 
 export function checkCommand(file: string, options: CheckOptions): number {
+  // The time budget covers reading and parsing the file too, not only the search.
+  const startedMs = performance.now();
   if (options.model === undefined) {
     throw new ConfigError({
       field: "--model",
@@ -96,7 +98,7 @@ export function checkCommand(file: string, options: CheckOptions): number {
   try {
     result = checkLinearizability(history, model, {
       clock,
-      timeoutMs,
+      timeoutMs: Math.max(1, timeoutMs - (performance.now() - startedMs)),
       maxMemoryBytes: maxMemoryMb * 1024 * 1024,
       heap,
     });
