@@ -2,7 +2,6 @@
 // its tour seed count, on all cores at once; one table; results as JSON under --out; an exit code
 // that says whether every remedy held and every unsafe variant showed its failure.
 
-import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
 import pc from "picocolors";
@@ -11,6 +10,7 @@ import { SCENARIOS } from "../../scenarios/registry.js";
 import { seedRange } from "../../scenarios/runSweep.js";
 import type { Scenario } from "../../scenarios/Scenario.js";
 import { seedBlocks } from "../../scenarios/SeedBlocks.js";
+import { prepareOutputDir, writeOutputFile } from "../outputPaths.js";
 import { sweepJson } from "../printSweep.js";
 import { resolveWorkers } from "../sweepOptions.js";
 import { SweepProgress } from "../SweepProgress.js";
@@ -36,6 +36,8 @@ export function registerTourCommand(program: Command): void {
 
 export async function tourCommand(options: TourOptions): Promise<number> {
   const workers = resolveWorkers(options.workers);
+  // The results directory is checked before the tour runs, not after.
+  prepareOutputDir("--out", options.out);
   const totalSeeds = SCENARIOS.reduce((n, s) => n + s.tourSeeds * s.variants.length, 0);
   if (!options.json) {
     console.log(
@@ -116,14 +118,15 @@ function writeResults(
   progress: SweepProgress,
   workers: number,
 ): void {
-  mkdirSync(dir, { recursive: true });
+  prepareOutputDir("--out", dir);
   for (const entry of entries) {
     if (entry.summaries === undefined) continue;
-    writeFileSync(
+    writeOutputFile(
+      "--out",
       join(dir, `${entry.scenario.name}.json`),
       sweepJson(entry.scenario, entry.summaries),
     );
   }
   const summary = summaryJson(entries, verdict, progress, workers);
-  writeFileSync(join(dir, "summary.json"), JSON.stringify(summary, null, 2) + "\n");
+  writeOutputFile("--out", join(dir, "summary.json"), JSON.stringify(summary, null, 2) + "\n");
 }
