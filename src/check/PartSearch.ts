@@ -133,8 +133,11 @@ export class PartSearch<State> {
     return this.visited.approxBytes + 64 * this.ops.length;
   }
 
-  /** Searches for at most `maxSteps` model steps; returns the status after. */
-  run(maxSteps: number): PartStatus {
+  /**
+   * Searches for at most `maxSteps` model steps, or until `stop` (asked every 64 steps) says so;
+   * returns the status after.
+   */
+  run(maxSteps: number, stop?: () => boolean): PartStatus {
     if (this.status !== "running") return this.status;
     const { next, isCall, opOf, model, calls } = this;
     let node = this.cursor;
@@ -146,6 +149,7 @@ export class PartSearch<State> {
       }
       if (isCall[node] === 1) {
         if (steps >= maxSteps) break;
+        if ((steps & 63) === 63 && stop !== undefined && stop()) break;
         steps++;
         const op = opOf[node] as number;
         const after = model.step(this.state, calls[op] as Call);

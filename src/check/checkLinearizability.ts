@@ -66,6 +66,11 @@ export function checkLinearizability<State>(
   let steps = 0;
   let visited = 0;
   let bytes = active.reduce((sum, part) => sum + part.approxBytes, 0);
+  // Asked inside a slice too, so that a slice of slow model steps cannot overrun the time budget.
+  const outOfTime =
+    clock === undefined || budget.timeoutMs === Infinity
+      ? undefined
+      : () => clock.monotonicMs() - startMs > budget.timeoutMs;
   const stats = (): LinearizabilityStats => ({
     operations: history.length,
     partitions: parts.length,
@@ -78,7 +83,7 @@ export function checkLinearizability<State>(
       const part = active[i] as PartSearch<State>;
       const stepsBefore = part.steps;
       const bytesBefore = part.approxBytes;
-      const status = part.run(Math.min(budget.sliceSteps, budget.maxSteps - steps));
+      const status = part.run(Math.min(budget.sliceSteps, budget.maxSteps - steps), outOfTime);
       steps += part.steps - stepsBefore;
       bytes += part.approxBytes - bytesBefore;
       if (status === "illegal") {

@@ -51,7 +51,7 @@ function readBounded(fd: number, file: string, what: string, maxBytes: number): 
       throw new ConfigError({
         field: "FILE",
         value: file,
-        expected: `a ${what} of at most ${maxBytes / (1024 * 1024)} MiB`,
+        expected: `a ${what} of at most ${sizeText(maxBytes)}`,
         fix: "split the input, or check fewer operations at a time",
       });
     }
@@ -66,4 +66,9 @@ function unreadable(file: string, what: string, error: unknown): ConfigError {
     expected: `a readable ${what}`,
     fix: `check the path (${(error as NodeJS.ErrnoException).code ?? "unreadable"})`,
   });
+}
+
+function sizeText(bytes: number): string {
+  const mib = 1024 * 1024;
+  return bytes % mib === 0 ? `${bytes / mib} MiB` : `${bytes} bytes`;
 }
