@@ -137,10 +137,16 @@ const change: fc.Arbitrary<Change> = fc.oneof(
   }),
 );
 
-/** Keeps a case quick: a sweep of at most 2 seeds, in this thread. */
+/**
+ * Keeps a case quick (a sweep of at most 2 seeds, in this thread) and its outputs in the fuzz
+ * directory: a relative --out or --trace would write into the working tree.
+ */
 function bounded(args: string[]): string[] {
   return args.map((arg, i) => {
     const flagBefore = args[i - 1];
+    if ((flagBefore === "--out" || flagBefore === "--trace") && !arg.startsWith("/")) {
+      return join(dir, "relative", arg);
+    }
     if (flagBefore === "--seeds" && /^\d{2,}$/.test(arg)) return "2";
     if (flagBefore === "--workers" && /^\d+$/.test(arg) && Number(arg) > 1) return "1";
     return arg;
