@@ -3,6 +3,7 @@
 
 type Bench = { name: string; run: () => Promise<void> };
 
+import * as bounds from "./bounds.bench.js";
 import * as check from "./check.bench.js";
 import * as kernel from "./kernel.bench.js";
 import * as report from "./report.bench.js";
@@ -12,6 +13,7 @@ const benches: Bench[] = [{ name: "kernel", run: kernel.run }];
 benches.push({ name: "check", run: check.run });
 benches.push({ name: "sweep", run: sweep.run });
 benches.push({ name: "report", run: report.run });
+benches.push({ name: "bounds", run: bounds.run });
 
 const wanted = process.argv.slice(2);
 for (const bench of benches) {

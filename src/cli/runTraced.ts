@@ -11,6 +11,7 @@ import { addOutcome, emptySummary } from "../sweep/SweepSummary.js";
 import { worldRef } from "../sweep/loadWorld.js";
 import { replayCommand } from "../sweep/runSweep.js";
 import { reportSeed } from "../report/writeRunReport.js";
+import { outputWriteFailed } from "./outputPaths.js";
 
 export interface RunOneOptions {
   /** Where to write the trace (JSON lines); none when absent. */
@@ -31,6 +32,9 @@ export async function runTraced(
   options: RunOneOptions = {},
 ): Promise<{ summary: VariantSummary; traceHash: string; outcome: SeedOutcome }> {
   const stream = options.file === undefined ? undefined : createWriteStream(options.file);
+  // A write that fails (a full disk) fails the command: nothing says "trace written" about it.
+  let failed: unknown;
+  stream?.on("error", (error) => (failed ??= error));
   // The header goes out with the world's first line, so asking twice writes it once.
   const traceSink =
     stream === undefined
@@ -61,10 +65,12 @@ export async function runTraced(
     outcome = await scenario.run(run);
   }
   if (stream !== undefined) {
-    await new Promise<void>((resolve, reject) => {
-      stream.on("error", reject);
-      stream.end(resolve);
+    await new Promise<void>((resolve) => {
+      stream.on("close", () => resolve());
+      if (stream.destroyed) resolve();
+      else stream.end();
     });
+    if (failed !== undefined) throw outputWriteFailed("--trace", options.file!, failed);
   }
   const summary = emptySummary(scenario.name, variant);
   addOutcome(summary, outcome);

@@ -6,3 +6,4 @@ export * from "./buildReportData.js";
 export * from "./htmlReport.js";
 export * from "./writeRunReport.js";
 export * from "./tourIndexHtml.js";
+export * from "./terminalSafe.js";

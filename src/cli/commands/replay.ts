@@ -10,7 +10,6 @@ import { ConfigError } from "../../core/errors.js";
 import { Seed } from "../../core/Rng.js";
 import { loadWorld } from "../../sweep/loadWorld.js";
 import { readReplayFile } from "../../sweep/ReplayFile.js";
-import { checkOutputPath } from "../checkOutputPath.js";
 import { resolveVariants } from "../sweepOptions.js";
 import { runTracedCommand } from "./run.js";
 
@@ -52,8 +51,6 @@ export async function replayCommand(
     ? (entry: { node: string; atMs: number; text: string }) =>
         console.log(pc.dim(`${entry.atMs.toFixed(3).padStart(12)} ms ${entry.node}: ${entry.text}`))
     : undefined;
-  if (options.trace !== undefined) checkOutputPath("--trace", options.trace);
-  if (options.report !== undefined) checkOutputPath("--report", options.report);
   if (options.schedule !== undefined) {
     if (options.seed !== undefined) {
       throw new ConfigError({

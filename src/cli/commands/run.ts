@@ -2,7 +2,6 @@
 // with a progress bar; optionally one shard of the sweep written to a file for `murphy merge`;
 // optional trace file (one seed) and determinism check.
 
-import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
 import pc from "picocolors";
@@ -26,9 +25,9 @@ import {
 import type { VariantSummary } from "../../scenarios/VariantSummary.js";
 import { sweepExitCode } from "../formatSweep.js";
 import { printSweepHeader, printSweepSummaries, sweepJson } from "../printSweep.js";
-import { checkOutputPath } from "../checkOutputPath.js";
 import { reportViolatingSeeds } from "../reportViolatingSeeds.js";
 import { reportFileFor, runTraced, traceFileFor, type RunOneOptions } from "../runTraced.js";
+import { checkOutputFile, prepareOutputDir, writeOutputFile } from "../outputPaths.js";
 import { writeShardFile } from "../shardOutput.js";
 import { describeSeeds, resolveSeeds, resolveVariants, resolveWorkers } from "../sweepOptions.js";
 import { SweepProgress } from "../SweepProgress.js";
@@ -75,9 +74,8 @@ export async function runCommand(name: string | undefined, options: RunOptions):
   const seeds = resolveSeeds(scenario, options);
   const workers = resolveWorkers(options.workers);
   const shard = options.shard === undefined ? undefined : parseShard(options.shard);
-  if (options.report !== undefined && options.seed !== undefined) {
-    checkOutputPath("--report", options.report);
-  }
+  // Outputs are checked before the work: a bad --out fails now, not after the sweep.
+  if (options.out !== undefined) prepareOutputDir("--out", options.out);
   if (options.trace !== undefined) {
     if (options.seed === undefined) {
       throw new ConfigError({
@@ -172,8 +170,8 @@ async function sweep(
 function finishRun(result: SweepResult, options: RunOptions, seedCount: number): number {
   const { scenario, summaries, mismatches } = result;
   if (options.out !== undefined) {
-    mkdirSync(options.out, { recursive: true });
-    writeFileSync(join(options.out, `${scenario.name}.json`), sweepJson(scenario, summaries));
+    const path = join(options.out, `${scenario.name}.json`);
+    writeOutputFile("--out", path, sweepJson(scenario, summaries));
   }
   if (options.json) {
     const determinismMismatches = options.checkDeterminism ? mismatches : undefined;
@@ -251,6 +249,13 @@ export async function runTracedCommand(
   if (!options.json) printSweepHeader(scenario, seed.toString(), command);
   const summaries: VariantSummary[] = [];
   const details: Record<string, Record<string, string[]>> = {};
+  // Every output is checked before the first run: a bad path fails before any work.
+  for (const variant of variants) {
+    if (options.trace !== undefined)
+      checkOutputFile("--trace", traceFileFor(options.trace, variant, variants.length));
+    if (options.report !== undefined)
+      checkOutputFile("--report", reportFileFor(options.report, variant, variants.length));
+  }
   for (const variant of variants) {
     const file =
       options.trace === undefined

@@ -3,7 +3,6 @@
 // that says whether every remedy held and every unsafe variant showed its failure; with --report,
 // an HTML report of each variant's first violating seed and an index page with the table.
 
-import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
 import pc from "picocolors";
@@ -12,6 +11,7 @@ import { SCENARIOS } from "../../scenarios/registry.js";
 import { seedRange } from "../../sweep/runSweep.js";
 import type { Scenario } from "../../scenarios/Scenario.js";
 import { seedBlocks } from "../../sweep/SeedBlocks.js";
+import { prepareOutputDir, writeOutputFile } from "../outputPaths.js";
 import { sweepJson } from "../printSweep.js";
 import { resolveWorkers } from "../sweepOptions.js";
 import { SweepProgress } from "../SweepProgress.js";
@@ -44,6 +44,8 @@ export function registerTourCommand(program: Command): void {
 
 export async function tourCommand(options: TourOptions): Promise<number> {
   const workers = resolveWorkers(options.workers);
+  // The results directory is checked before the tour runs, not after.
+  prepareOutputDir("--out", options.out);
   const totalSeeds = SCENARIOS.reduce((n, s) => n + s.tourSeeds * s.variants.length, 0);
   if (!options.json) {
     console.log(
@@ -127,7 +129,8 @@ async function writeTourReports(
     verdict.code === 0
       ? ["every safe variant held; every unsafe variant showed its violation"]
       : verdict.problems;
-  writeFileSync(
+  writeOutputFile(
+    "--report",
     join(dir, "index.html"),
     tourIndexHtml({ title: "murphy tour", summary, header, rows, links }),
   );
@@ -163,14 +166,15 @@ function writeResults(
   progress: SweepProgress,
   workers: number,
 ): void {
-  mkdirSync(dir, { recursive: true });
+  prepareOutputDir("--out", dir);
   for (const entry of entries) {
     if (entry.summaries === undefined) continue;
-    writeFileSync(
+    writeOutputFile(
+      "--out",
       join(dir, `${entry.scenario.name}.json`),
       sweepJson(entry.scenario, entry.summaries),
     );
   }
   const summary = summaryJson(entries, verdict, progress, workers);
-  writeFileSync(join(dir, "summary.json"), JSON.stringify(summary, null, 2) + "\n");
+  writeOutputFile("--out", join(dir, "summary.json"), JSON.stringify(summary, null, 2) + "\n");
 }
