@@ -19,8 +19,9 @@ export function writeShardFile(args: {
 }): string {
   const file: ShardFile = sealShardFile({
     format: SHARD_FORMAT,
+    scenario: args.scenario.name,
     // The world as the user named it (a scenario or a file), so that `murphy merge` can load it.
-    scenario: worldRef(args.scenario),
+    ...(worldRef(args.scenario) === args.scenario.name ? {} : { world: worldRef(args.scenario) }),
     variants: [...args.variants],
     seeds: { first: args.seeds.first.toString(), count: args.seeds.count },
     seedsPerBlock: SEEDS_PER_BLOCK,

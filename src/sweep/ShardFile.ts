@@ -19,6 +19,8 @@ export const SHARD_FORMAT = "murphy-shard/2";
 export interface ShardFile {
   format: typeof SHARD_FORMAT;
   scenario: string;
+  /** How `merge` loads the world again when it is a file: the path the sweep was given. */
+  world?: string;
   variants: string[];
   /** The whole sweep's seeds (not only this shard's): `count` seeds from `first`. */
   seeds: { first: string; count: number };
@@ -31,6 +33,8 @@ export interface ShardFile {
 
 export interface MergedSweep {
   scenario: string;
+  /** The world to load: its file path, or the scenario name. */
+  world: string;
   seeds: { first: string; count: number };
   summaries: VariantSummary[];
 }
@@ -58,6 +62,7 @@ export function describeSeedRange(seeds: { first: string; count: number }): stri
 const FIELDS = [
   "format",
   "scenario",
+  "world",
   "variants",
   "seeds",
   "seedsPerBlock",
@@ -122,6 +127,7 @@ type Header = Omit<ShardFile, "format" | "blocks" | "sha256">;
 /** The sweep and the shard the file says it holds. */
 function readHeader(file: Record<string, unknown>, refuse: Refuse): Header {
   const scenario = nonEmptyString(file.scenario, "scenario", refuse);
+  const world = file.world === undefined ? undefined : nonEmptyString(file.world, "world", refuse);
   if (!Array.isArray(file.variants) || file.variants.length === 0) {
     throw refuse("variants", file.variants, "a non-empty list of variant names");
   }
@@ -160,6 +166,7 @@ function readHeader(file: Record<string, unknown>, refuse: Refuse): Header {
   }
   return {
     scenario,
+    ...(world === undefined ? {} : { world }),
     variants,
     seeds: { first, count },
     seedsPerBlock: SEEDS_PER_BLOCK,
@@ -419,7 +426,7 @@ export function mergeShardFiles(files: readonly { path: string; file: ShardFile 
   }
   const first = files[0]!.file;
   const key = (f: ShardFile) =>
-    `${f.scenario} variants=${f.variants.join(",")} seeds=${f.seeds.count}@${f.seeds.first} shards=${f.shard.count}`;
+    `${f.scenario} ${f.world ?? ""} variants=${f.variants.join(",")} seeds=${f.seeds.count}@${f.seeds.first} shards=${f.shard.count}`;
   const seen = new Map<number, string>();
   for (const { path, file } of files) {
     if (key(file) !== key(first)) {
@@ -459,7 +466,12 @@ export function mergeShardFiles(files: readonly { path: string; file: ShardFile 
       files.flatMap(({ file }) => file.blocks.filter((b) => b.variant === variant)),
     ),
   );
-  return { scenario: first.scenario, seeds: first.seeds, summaries };
+  return {
+    scenario: first.scenario,
+    world: first.world ?? first.scenario,
+    seeds: first.seeds,
+    summaries,
+  };
 }
 
 /** The first few shards not given (without listing all of an absurd shard count). */

@@ -29,7 +29,7 @@ export async function mergeCommand(
 ): Promise<number> {
   const files = paths.map((path) => ({ path, file: parseShardFile(path, readJson(path)) }));
   const merged = mergeShardFiles(files);
-  const scenario = await loadWorld(merged.scenario);
+  const scenario = await loadWorld(merged.world);
   for (const summary of merged.summaries) {
     if (!scenario.variants.some((v) => v.name === summary.variant)) {
       throw new ConfigError({
@@ -39,8 +39,6 @@ export async function mergeCommand(
         fix: "merge the shard files of one sweep of this world",
       });
     }
-    // Shard files name a world file by its path; summaries name every world by its name.
-    summary.scenario = scenario.name;
   }
   if (options.json) {
     console.log(sweepJson(scenario, merged.summaries));
