@@ -65,12 +65,25 @@ describe("FrameDecoder", () => {
   });
 
   it("rejects payloads that are not a valid envelope, naming what is wrong", () => {
-    const bad = ["not json", "[1,2]", '{"v":2}', '{"v":1,"from":"a","to":"b"}', '{"v":1,"from":"","to":"b","body":1}', '{"v":1,"from":"a","to":"b","body":1,"rid":-1}', '{"v":1,"from":"a","to":"b","body":1,"re":true}', '{"v":1,"from":"a","to":"b","hello":{"port":70000}}'];
+    const bad = [
+      "not json",
+      "[1,2]",
+      '{"v":2}',
+      '{"v":1,"from":"a","to":"b"}',
+      '{"v":1,"from":"","to":"b","body":1}',
+      '{"v":1,"from":"a","to":"b","body":1,"rid":-1}',
+      '{"v":1,"from":"a","to":"b","body":1,"re":true}',
+      '{"v":1,"from":"a","to":"b","hello":{"port":70000}}',
+    ];
     for (const text of bad) {
       expect(() => parseEnvelope(Buffer.from(text))).toThrow(FrameError);
     }
-    expect(parseEnvelope(Buffer.from('{"v":1,"from":"a","to":"b","body":null,"rid":3}'))).toEqual(
-      { v: 1, from: "a", to: "b", body: null, rid: 3 },
-    );
+    expect(parseEnvelope(Buffer.from('{"v":1,"from":"a","to":"b","body":null,"rid":3}'))).toEqual({
+      v: 1,
+      from: "a",
+      to: "b",
+      body: null,
+      rid: 3,
+    });
   });
 });

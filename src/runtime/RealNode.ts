@@ -94,6 +94,11 @@ export class RealNode {
     return this.transport.address;
   }
 
+  /** Points `peer` at a new address (a peer that came back on another port). */
+  setAddress(peer: NodeId, address: Address): void {
+    this.transport.setAddress(peer, address);
+  }
+
   get stats(): TransportStats {
     return this.transport.stats;
   }

@@ -84,6 +84,7 @@ export class RealTransport {
   private readonly maxInbound: number;
   private readonly acceptUnknown: boolean;
   private readonly outbound = new Map<string, Outbound>();
+  private readonly addresses: Map<string, Address>;
   private readonly learned = new Map<string, Address>();
   private readonly inbound = new Set<Socket>();
   private server: Server | undefined;
@@ -92,10 +93,11 @@ export class RealTransport {
 
   constructor(
     readonly id: string,
-    private readonly addresses: ReadonlyMap<string, Address>,
+    addresses: ReadonlyMap<string, Address>,
     options: TransportOptions,
     private readonly handlers: { deliver(envelope: Envelope): void; log(text: string): void },
   ) {
+    this.addresses = new Map(addresses);
     this.key = frameKey(options.hmacKey);
     this.maxFrameBytes = requireInteger(
       "maxFrameBytes",
@@ -129,6 +131,12 @@ export class RealTransport {
 
   get address(): Address | undefined {
     return this.listening;
+  }
+
+  /** Points `peer` at a new address; a connection to the old one is closed. */
+  setAddress(peer: string, address: Address): void {
+    this.addresses.set(peer, address);
+    this.outbound.get(peer)?.socket?.destroy();
   }
 
   /** True when `to` has an address: in the book, or learned from its hello. */
