@@ -7,6 +7,7 @@
 
 import type { Seed } from "../core/Rng.js";
 import type { FaultAction } from "../faults/FaultAction.js";
+import type { RealWorld } from "./RealWorld.js";
 import type { TraceOptions } from "../sim/Trace.js";
 import type { VariantSummary } from "./VariantSummary.js";
 
@@ -78,6 +79,8 @@ export interface Scenario {
   faultSchedule?(options: { seed: Seed; variant: string }): FaultAction[];
   /** Optional scenario-specific lines for the report (e.g. a per-case table). */
   report?(summaries: readonly VariantSummary[]): string[];
+  /** How the world runs as real processes (`murphy test`, `murphy cluster`); defineWorld's have it. */
+  real?: RealWorld;
 }
 
 /** Folds several world hashes into one, order-sensitively. */

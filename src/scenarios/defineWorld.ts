@@ -20,6 +20,7 @@ import type { LinearizabilityResult } from "../check/LinearizabilityResult.js";
 import type { CheckReport } from "../check/CheckReport.js";
 import { HistoryRecorder } from "../workload/HistoryRecorder.js";
 import type { History } from "../workload/Operation.js";
+import { realWorld, validateRealSpec, type RealWorldSpec } from "./RealWorld.js";
 import type {
   FigureSpec,
   RunSeedOptions,
@@ -108,6 +109,11 @@ export interface WorldSpec {
   defaultSeeds?: number;
   /** Bound on the recorded history (default 100,000 operations). */
   maxOperations?: number;
+  /**
+   * For `murphy test` and `murphy cluster`: which nodes are clients (run by the harness, which
+   * records their history); every other node runs as an OS process. The simulator ignores it.
+   */
+  real?: RealWorldSpec;
 }
 
 const WORLD_SPEC_KEYS: readonly (keyof WorldSpec)[] = [
@@ -123,6 +129,7 @@ const WORLD_SPEC_KEYS: readonly (keyof WorldSpec)[] = [
   "figures",
   "defaultSeeds",
   "maxOperations",
+  "real",
 ];
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
@@ -154,9 +161,9 @@ export function defineWorld(spec: WorldSpec): Scenario {
   };
   const build = (seed: Seed, variant: string) => {
     requireKnownVariant(variant);
-    const clock: { sim?: Simulation } = {};
+    const clock: { sim?: Simulation; real?: () => number } = {};
     const history = new HistoryRecorder({
-      nowMicros: () => clock.sim?.now ?? 0,
+      nowMicros: () => clock.real?.() ?? clock.sim?.now ?? 0,
       maxOperations: s.maxOperations ?? 100_000,
     });
     const root = Rng.fromSeed(seed).derive(`world/${s.name}/${variant}`);
@@ -221,6 +228,15 @@ export function defineWorld(spec: WorldSpec): Scenario {
       };
       return outcomeOf(s, result);
     },
+    real: realWorld(
+      s,
+      (seed, variant, nowMicros) => {
+        const built = build(seed, variant);
+        built.clock.real = nowMicros;
+        return built;
+      },
+      (spec, result) => outcomeOf(spec, result),
+    ),
   };
 }
 
@@ -327,6 +343,7 @@ function validateSpec(spec: WorldSpec): WorldSpec {
   if (spec.defaultSeeds !== undefined) requireInteger(field("defaultSeeds"), spec.defaultSeeds, 1);
   if (spec.maxOperations !== undefined)
     requireInteger(field("maxOperations"), spec.maxOperations, 1);
+  if (spec.real !== undefined) validateRealSpec(field("real"), spec.real);
   return spec;
 }
 
