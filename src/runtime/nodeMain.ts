@@ -1,0 +1,96 @@
+// The entry point of a node process: the supervisor forks it and sends `init`; it loads the world
+// (a scenario name or a world file, exactly as the simulator's commands do), builds the world for
+// the run's seed and variant, picks its own node's factory — the very NodeFactory the simulator
+// runs — and hosts it on TCP with a file-backed disk and an injectable clock. It prints `ctx.log`
+// lines on stdout and exits when told to stop, on SIGTERM, or when its supervisor goes away. An
+// uncaught error in the node's code ends the process with code 70, as an unhandled exception ends
+// a real server; the supervisor reports it.
+
+import { Seed, Rng } from "../core/Rng.js";
+import { loadWorld } from "../sweep/loadWorld.js";
+import { FileStorage } from "./FileStorage.js";
+import { InjectableClock } from "./InjectableClock.js";
+import { parseToNode, type FromNode, type NodeInit } from "./NodeProcessProtocol.js";
+import { RealNode } from "./RealNode.js";
+
+export const NODE_ERROR_EXIT_CODE = 70;
+
+/** The node once it listens; the clock from `init` on, so clock faults are never lost. */
+const state: { clock?: InjectableClock; stop?: () => Promise<void> } = {};
+
+async function run(init: NodeInit, clock: InjectableClock): Promise<void> {
+  const world = await loadWorld(init.world);
+  if (world.real === undefined) throw new Error(`${init.world} cannot run as real processes`);
+  const seed = Seed.parse(init.seed);
+  const built = world.real.build({ seed, variant: init.variant, nowMicros: () => 0 });
+  const spec = built.nodes.find((n) => n.id === init.id);
+  if (spec === undefined) throw new Error(`${init.world} has no node ${init.id}`);
+  const storage = FileStorage.open(init.dataDir);
+  const node = new RealNode({
+    id: init.id,
+    peers: init.peers,
+    addresses: init.addresses,
+    factory: spec.factory,
+    incarnation: init.incarnation,
+    storage,
+    random: Rng.fromSeed(seed).derive(`real/${init.id}/incarnation/${init.incarnation}`),
+    clock,
+    listen: { host: init.listenHost, port: init.listenPort },
+    transport: {
+      maxFrameBytes: init.maxFrameBytes,
+      acceptUnknownPeers: init.acceptUnknownPeers,
+      ...(init.hmacKeyHex === undefined ? {} : { hmacKey: Buffer.from(init.hmacKeyHex, "hex") }),
+    },
+    log: (text) => process.stdout.write(`${text}\n`),
+    onError: (error) => {
+      process.stderr.write(`node ${init.id} threw: ${describe(error)}\n`);
+      process.exit(NODE_ERROR_EXIT_CODE);
+    },
+  });
+  state.stop = async () => {
+    await node.stop();
+    storage.close();
+    process.exit(0);
+  };
+  const address = await node.listen();
+  process.send!({ type: "ready", address } satisfies FromNode);
+  node.start();
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}
+
+function stop(): void {
+  if (state.stop === undefined) process.exit(0);
+  else void state.stop();
+}
+
+if (process.send === undefined) {
+  process.stderr.write("nodeMain runs under a murphy supervisor (murphy test, murphy cluster)\n");
+  process.exit(2);
+}
+// The supervisor going away (its process died) leaves no one to stop this node: stop by itself.
+process.on("disconnect", () => process.exit(0));
+process.on("SIGTERM", stop);
+process.on("message", (raw) => {
+  let message;
+  try {
+    message = parseToNode(raw);
+  } catch (error) {
+    process.stderr.write(`${describe(error)}\n`);
+    process.exit(2);
+  }
+  if (message.type === "init") {
+    if (state.clock !== undefined) return;
+    const clock = new InjectableClock(message.clock);
+    state.clock = clock;
+    const id = message.id;
+    run(message, clock).catch((error: unknown) => {
+      process.stderr.write(`node ${id} failed to start: ${describe(error)}\n`);
+      process.exit(2);
+    });
+  } else if (message.type === "clock-jump") state.clock?.jump(message.deltaMs);
+  else if (message.type === "clock-drift") state.clock?.setDrift(message.driftPpm);
+  else stop();
+});
