@@ -122,7 +122,6 @@ export class RealNode {
 
   private context(): NodeContext {
     const o = this.options;
-    const node = this;
     return {
       id: o.id,
       peers: [...o.peers],
@@ -143,7 +142,7 @@ export class RealNode {
       },
       setTimer: (delayMs, callback) =>
         this.timers.setTimer(delayMs, () => {
-          if (!node.stopped) node.invoke(callback);
+          if (!this.stopped) this.invoke(callback);
         }),
       clearTimer: (id) => this.timers.clearTimer(id),
       sleep: (delayMs, signal) => this.timers.sleep(delayMs, signal),

@@ -7,6 +7,7 @@ import { registerReplayCommand } from "./replay.js";
 import { registerRunCommand } from "./run.js";
 import { registerShowCommand } from "./show.js";
 import { registerShrinkCommand } from "./shrink.js";
+import { registerTestCommand } from "./test.js";
 import { registerTourCommand } from "./tour.js";
 
 export function registerCommands(program: Command): void {
@@ -18,4 +19,5 @@ export function registerCommands(program: Command): void {
   registerShowCommand(program);
   registerMergeCommand(program);
   registerCheckCommand(program);
+  registerTestCommand(program);
 }
