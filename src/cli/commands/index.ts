@@ -1,6 +1,7 @@
 // One line per subcommand; each file exports a `register…` function taking the program.
 import type { Command } from "commander";
 import { registerCheckCommand } from "./check.js";
+import { registerClusterCommand } from "./cluster.js";
 import { registerListCommand } from "./list.js";
 import { registerMergeCommand } from "./merge.js";
 import { registerReplayCommand } from "./replay.js";
@@ -20,4 +21,5 @@ export function registerCommands(program: Command): void {
   registerMergeCommand(program);
   registerCheckCommand(program);
   registerTestCommand(program);
+  registerClusterCommand(program);
 }
