@@ -175,9 +175,8 @@ function readKey(file: string): Buffer {
       fix: `check the path (${(error as NodeJS.ErrnoException).code ?? "unreadable"})`,
     });
   }
-  const key =
-    /^[0-9a-fA-F]+$/.test(text) && text.length % 2 === 0
-      ? Buffer.from(text, "hex")
-      : Buffer.from(text, "utf8");
+  // The file's text is the key, as is (trimmed): `openssl rand -hex 32 > key` makes a good one,
+  // and a client passes the same text as its hmacKey.
+  const key = Buffer.from(text, "utf8");
   return frameKey(key, "--hmac-key-file")!;
 }
