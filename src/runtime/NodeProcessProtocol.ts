@@ -1,6 +1,7 @@
 // The control channel between the supervisor and a node process (Node's IPC channel of a forked
-// child): the supervisor sends `init` once, then clock faults and `stop`; the node answers `ready`
-// with the address it listens on. The shared key travels here, not on the command line, where
+// child): the supervisor may send `prepare` (load the world and wait: a spare) and sends `init`
+// once, then clock faults and `stop`; the node answers `prepared`, and `ready` with the address it
+// listens on. The shared key travels here, not on the command line, where
 // every user of the machine could read it. Messages are checked on arrival like any input.
 
 import { ConfigError } from "../core/errors.js";
@@ -30,12 +31,14 @@ export interface NodeInit {
 }
 
 export type ToNode =
+  /** Load and build the world now, then wait for `init` (a spare, for quick restarts). */
+  | { type: "prepare"; world: string; variant: string; seed: string }
   | NodeInit
   | { type: "clock-jump"; deltaMs: number }
   | { type: "clock-drift"; driftPpm: number }
   | { type: "stop" };
 
-export type FromNode = { type: "ready"; address: Address };
+export type FromNode = { type: "prepared" } | { type: "ready"; address: Address };
 
 function bad(what: string, value: unknown): never {
   throw new ConfigError({
@@ -50,6 +53,11 @@ export function parseToNode(raw: unknown): ToNode {
   if (typeof raw !== "object" || raw === null) bad("an object", raw);
   const m = raw as Record<string, unknown>;
   switch (m.type) {
+    case "prepare":
+      for (const key of ["world", "variant", "seed"]) {
+        if (typeof m[key] !== "string") bad(`prepare.${key} as a string`, m[key]);
+      }
+      return m as unknown as ToNode;
     case "init":
       for (const key of ["world", "variant", "seed", "id", "dataDir", "listenHost"]) {
         if (typeof m[key] !== "string") bad(`init.${key} as a string`, m[key]);
@@ -67,12 +75,13 @@ export function parseToNode(raw: unknown): ToNode {
     case "stop":
       return { type: "stop" };
     default:
-      return bad("a message of type init, clock-jump, clock-drift or stop", m.type);
+      return bad("a message of type prepare, init, clock-jump, clock-drift or stop", m.type);
   }
 }
 
 export function parseFromNode(raw: unknown): FromNode | undefined {
   const m = raw as { type?: unknown; address?: { host?: unknown; port?: unknown } } | null;
+  if (m?.type === "prepared") return { type: "prepared" };
   if (
     m?.type === "ready" &&
     typeof m.address?.host === "string" &&

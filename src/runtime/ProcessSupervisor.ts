@@ -5,6 +5,11 @@
 // machine would still have. Whoever creates a supervisor must `stopAll()` in a `finally`; as a
 // last resort, the supervisor SIGKILLs its children when this process exits, and each child exits
 // by itself when its IPC channel to this process closes (a SIGKILL of the harness).
+//
+// Restarts are quick because a spare process waits ready: forked ahead of time, it has loaded the
+// world (a .ts world through tsx takes most of a second) and holds nothing else — no node, no
+// socket, no disk — so handing it the next incarnation is a restart from scratch that does not
+// wait for the loader. Without a spare (two restarts at once), a process is forked cold.
 
 import { fork, type ChildProcess } from "node:child_process";
 import { createRequire } from "node:module";
@@ -42,6 +47,8 @@ export interface SupervisorOptions {
   onExit?: (exit: NodeExit) => void;
   /** How long a node may take to listen (default 30 s). */
   startTimeoutMs?: number;
+  /** Processes kept loaded and waiting, for quick restarts (default 1; 0 forks every start cold). */
+  spares?: number;
 }
 
 /** A node process did not come up. */
@@ -62,15 +69,22 @@ export class NodeStartError extends MurphyError {
 
 type State = "down" | "starting" | "up" | "paused";
 
+/** One OS process: a spare until a node is handed to it (`owner`). */
+interface Proc {
+  child: ChildProcess;
+  owner: Managed | undefined;
+  prepared: boolean;
+  stderrTail: string[];
+  exited: Promise<void>;
+}
+
 interface Managed {
   spec: ServerSpec;
   clock: InjectableClock;
   incarnation: number;
   state: State;
-  child: ChildProcess | undefined;
+  proc: Proc | undefined;
   address: Address | undefined;
-  stderrTail: string[];
-  exited: Promise<void> | undefined;
   expectExit: boolean;
 }
 
@@ -79,6 +93,9 @@ const STOP_GRACE_MS = 2_000;
 
 export class ProcessSupervisor {
   private readonly nodes = new Map<string, Managed>();
+  private readonly procs = new Set<Proc>();
+  private readonly spares: Proc[] = [];
+  private readonly spareCount: number;
   private readonly startTimeoutMs: number;
   private readonly onExitOfProcess = () => this.killAllNow();
   private stopping = false;
@@ -93,14 +110,13 @@ export class ProcessSupervisor {
         clock: new InjectableClock(spec.clock ?? {}),
         incarnation: -1,
         state: "down",
-        child: undefined,
+        proc: undefined,
         address: undefined,
-        stderrTail: [],
-        exited: undefined,
         expectExit: false,
       });
     }
     this.startTimeoutMs = options.startTimeoutMs ?? 30_000;
+    this.spareCount = options.spares ?? 1;
     process.on("exit", this.onExitOfProcess);
   }
 
@@ -108,13 +124,9 @@ export class ProcessSupervisor {
     return [...this.nodes.keys()];
   }
 
-  /** Process ids of the nodes that are running (or paused). */
+  /** Process ids of every process this supervisor has running: nodes, paused ones and spares. */
   pids(): number[] {
-    return [...this.nodes.values()].flatMap((m) =>
-      m.child?.pid !== undefined && m.child.exitCode === null && m.child.signalCode === null
-        ? [m.child.pid]
-        : [],
-    );
+    return [...this.procs].flatMap((p) => (p.child.pid === undefined ? [] : [p.child.pid]));
   }
 
   stateOf(id: string): State {
@@ -126,7 +138,7 @@ export class ProcessSupervisor {
   }
 
   pidOf(id: string): number | undefined {
-    return this.node(id).child?.pid;
+    return this.node(id).proc?.child.pid;
   }
 
   /** Starts every node at once; resolves when all listen. */
@@ -143,34 +155,29 @@ export class ProcessSupervisor {
     if (m.state !== "down") return m.address ?? this.waitForAddress(m);
     m.incarnation++;
     m.state = "starting";
-    m.stderrTail = [];
     m.expectExit = false;
-    const { script, execArgv } = nodeEntry();
-    const child = fork(script, [], {
-      execArgv,
-      stdio: ["ignore", "pipe", "pipe", "ipc"],
-      serialization: "json",
-    });
-    m.child = child;
-    m.exited = new Promise((resolve) => child.once("exit", () => resolve()));
-    this.watch(m, child);
+    const proc = this.takeSpare() ?? this.fork(false);
+    proc.owner = m;
+    m.proc = proc;
     const init: NodeInit = {
       ...m.spec.init,
       type: "init",
       incarnation: m.incarnation,
       clock: m.clock.state(),
     };
-    child.send(init satisfies ToNode);
-    return this.waitForAddress(m);
+    proc.child.send(init satisfies ToNode);
+    const address = this.waitForAddress(m);
+    this.refillSpares();
+    return address;
   }
 
   /** SIGKILL: the process dies at once, with whatever it had not synced. */
   async kill(id: string): Promise<void> {
     const m = this.node(id);
-    if (m.child === undefined || m.state === "down") return;
+    if (m.proc === undefined || m.state === "down") return;
     m.expectExit = true;
-    m.child.kill("SIGKILL");
-    await m.exited;
+    m.proc.child.kill("SIGKILL");
+    await m.proc.exited;
   }
 
   /** Kills (if running) and starts the next incarnation. */
@@ -182,8 +189,8 @@ export class ProcessSupervisor {
   /** SIGSTOP: the process stops where it is; its sockets stay open, nothing it holds moves. */
   pause(id: string): boolean {
     const m = this.node(id);
-    if (m.state !== "up" || m.child === undefined) return false;
-    m.child.kill("SIGSTOP");
+    if (m.state !== "up" || m.proc === undefined) return false;
+    m.proc.child.kill("SIGSTOP");
     m.state = "paused";
     return true;
   }
@@ -191,8 +198,8 @@ export class ProcessSupervisor {
   /** SIGCONT: the process goes on as if no time had passed, except on its clocks. */
   resume(id: string): boolean {
     const m = this.node(id);
-    if (m.state !== "paused" || m.child === undefined) return false;
-    m.child.kill("SIGCONT");
+    if (m.state !== "paused" || m.proc === undefined) return false;
+    m.proc.child.kill("SIGCONT");
     m.state = "up";
     return true;
   }
@@ -212,24 +219,24 @@ export class ProcessSupervisor {
   }
 
   /**
-   * Stops every node: resumes the paused, asks each to stop (SIGTERM), and SIGKILLs any still
+   * Stops every process: resumes the paused, asks each to stop (SIGTERM), and SIGKILLs any still
    * running after a grace period. Resolves when every process has exited.
    */
   async stopAll(): Promise<void> {
     this.stopping = true;
-    const running = [...this.nodes.values()].filter(
-      (m) => m.child !== undefined && m.state !== "down",
-    );
-    for (const m of running) {
-      m.expectExit = true;
-      if (m.state === "paused") m.child!.kill("SIGCONT");
-      m.child!.kill("SIGTERM");
+    const running = [...this.procs];
+    for (const p of running) {
+      if (p.owner !== undefined) {
+        p.owner.expectExit = true;
+        if (p.owner.state === "paused") p.child.kill("SIGCONT");
+      }
+      p.child.kill("SIGTERM");
     }
     const grace = setTimeout(() => {
-      for (const m of running) if (m.state !== "down") m.child!.kill("SIGKILL");
+      for (const p of running) if (this.procs.has(p)) p.child.kill("SIGKILL");
     }, STOP_GRACE_MS);
     try {
-      await Promise.all(running.map((m) => m.exited));
+      await Promise.all(running.map((p) => p.exited));
     } finally {
       clearTimeout(grace);
       process.off("exit", this.onExitOfProcess);
@@ -250,46 +257,89 @@ export class ProcessSupervisor {
   }
 
   private tell(m: Managed, message: ToNode): void {
-    if (m.child === undefined || m.state === "down" || !m.child.connected) return;
-    m.child.send(message, (error) => void error);
+    const child = m.proc?.child;
+    if (child === undefined || m.state === "down" || !child.connected) return;
+    child.send(message, (error) => void error);
   }
 
-  private watch(m: Managed, child: ChildProcess): void {
-    const id = m.spec.id;
-    createInterface({ input: child.stdout! }).on("line", (line) =>
-      this.options.onOutput?.(id, "stdout", line),
-    );
+  /** Forks a node process; a spare is told to load the world and wait for its node. */
+  private fork(spare: boolean): Proc {
+    const { script, execArgv } = nodeEntry();
+    const child = fork(script, [], {
+      execArgv,
+      stdio: ["ignore", "pipe", "pipe", "ipc"],
+      serialization: "json",
+    });
+    const proc: Proc = {
+      child,
+      owner: undefined,
+      prepared: false,
+      stderrTail: [],
+      exited: new Promise((resolve) => child.once("exit", () => resolve())),
+    };
+    this.procs.add(proc);
+    createInterface({ input: child.stdout! }).on("line", (line) => {
+      if (proc.owner !== undefined) this.options.onOutput?.(proc.owner.spec.id, "stdout", line);
+    });
     createInterface({ input: child.stderr! }).on("line", (line) => {
-      m.stderrTail.push(line);
-      if (m.stderrTail.length > STDERR_TAIL_LINES) m.stderrTail.shift();
-      this.options.onOutput?.(id, "stderr", line);
+      proc.stderrTail.push(line);
+      if (proc.stderrTail.length > STDERR_TAIL_LINES) proc.stderrTail.shift();
+      if (proc.owner !== undefined) this.options.onOutput?.(proc.owner.spec.id, "stderr", line);
     });
-    child.on("message", (raw) => {
-      const message = parseFromNode(raw);
-      if (message?.type === "ready" && m.child === child && m.state === "starting") {
-        m.address = message.address;
-        m.state = "up";
-        child.emit("murphy-ready");
-      }
-    });
+    child.on("message", (raw) => this.heard(proc, raw));
     child.on("error", () => undefined);
-    child.once("exit", (code, signal) => {
-      if (m.child !== child) return;
-      m.state = "down";
-      m.address = undefined;
-      this.options.onExit?.({
-        node: id,
-        pid: child.pid ?? -1,
-        code,
-        signal,
-        expected: m.expectExit || this.stopping,
-        stderrTail: [...m.stderrTail],
-      });
+    child.once("exit", (code, signal) => this.exited(proc, code, signal));
+    if (spare) {
+      const { world, variant, seed } = this.nodes.values().next().value!.spec.init;
+      child.send({ type: "prepare", world, variant, seed } satisfies ToNode, (e) => void e);
+    }
+    return proc;
+  }
+
+  private heard(proc: Proc, raw: unknown): void {
+    const message = parseFromNode(raw);
+    if (message?.type === "prepared") proc.prepared = true;
+    const m = proc.owner;
+    if (message?.type === "ready" && m !== undefined && m.proc === proc && m.state === "starting") {
+      m.address = message.address;
+      m.state = "up";
+      proc.child.emit("murphy-ready");
+    }
+  }
+
+  private exited(proc: Proc, code: number | null, signal: NodeJS.Signals | null): void {
+    this.procs.delete(proc);
+    const spareAt = this.spares.indexOf(proc);
+    if (spareAt >= 0) this.spares.splice(spareAt, 1);
+    const m = proc.owner;
+    if (m === undefined || m.proc !== proc) return;
+    m.state = "down";
+    m.address = undefined;
+    this.options.onExit?.({
+      node: m.spec.id,
+      pid: proc.child.pid ?? -1,
+      code,
+      signal,
+      expected: m.expectExit || this.stopping,
+      stderrTail: [...proc.stderrTail],
     });
+  }
+
+  /** A spare that has loaded the world, if one is waiting. */
+  private takeSpare(): Proc | undefined {
+    const at = this.spares.findIndex((p) => p.prepared);
+    return at < 0 ? undefined : this.spares.splice(at, 1)[0];
+  }
+
+  private refillSpares(): void {
+    while (!this.stopping && this.spares.length < this.spareCount && this.nodes.size > 0) {
+      this.spares.push(this.fork(true));
+    }
   }
 
   private waitForAddress(m: Managed): Promise<Address> {
-    const child = m.child!;
+    const proc = m.proc!;
+    const child = proc.child;
     return new Promise((resolve, reject) => {
       if (m.state === "up" || m.state === "paused") {
         resolve(m.address!);
@@ -306,21 +356,15 @@ export class ProcessSupervisor {
       };
       const exited = (code: number | null, signal: NodeJS.Signals | null) => {
         done();
-        reject(
-          new NodeStartError(m.spec.id, `it exited (code ${code}, signal ${signal})`, [
-            ...m.stderrTail,
-          ]),
-        );
+        const why = `it exited (code ${code}, signal ${signal})`;
+        reject(new NodeStartError(m.spec.id, why, [...proc.stderrTail]));
       };
       const timer = setTimeout(() => {
         done();
         m.expectExit = true;
         child.kill("SIGKILL");
-        reject(
-          new NodeStartError(m.spec.id, `no answer within ${this.startTimeoutMs} ms`, [
-            ...m.stderrTail,
-          ]),
-        );
+        const why = `no answer within ${this.startTimeoutMs} ms`;
+        reject(new NodeStartError(m.spec.id, why, [...proc.stderrTail]));
       }, this.startTimeoutMs);
       child.on("murphy-ready", ready);
       child.once("exit", exited);
@@ -329,13 +373,11 @@ export class ProcessSupervisor {
 
   /** The harness is exiting without stopAll: leave no process behind. */
   private killAllNow(): void {
-    for (const m of this.nodes.values()) {
-      if (m.child !== undefined && m.state !== "down") {
-        try {
-          m.child.kill("SIGKILL");
-        } catch {
-          // already gone
-        }
+    for (const p of this.procs) {
+      try {
+        p.child.kill("SIGKILL");
+      } catch {
+        // already gone
       }
     }
   }

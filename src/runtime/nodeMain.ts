@@ -4,7 +4,8 @@
 // runs — and hosts it on TCP with a file-backed disk and an injectable clock. It prints `ctx.log`
 // lines on stdout and exits when told to stop, on SIGTERM, or when its supervisor goes away. An
 // uncaught error in the node's code ends the process with code 70, as an unhandled exception ends
-// a real server; the supervisor reports it.
+// a real server; the supervisor reports it. A spare (see ProcessSupervisor) is told `prepare`
+// first: it loads and builds the world, then waits, holding no node, until `init` hands it one.
 
 import { Seed, Rng } from "../core/Rng.js";
 import { loadWorld } from "../sweep/loadWorld.js";
@@ -12,18 +13,32 @@ import { FileStorage } from "./FileStorage.js";
 import { InjectableClock } from "./InjectableClock.js";
 import { parseToNode, type FromNode, type NodeInit } from "./NodeProcessProtocol.js";
 import { RealNode } from "./RealNode.js";
+import type { NodeSpec } from "../world/SimulationConfig.js";
 
 export const NODE_ERROR_EXIT_CODE = 70;
 
-/** The node once it listens; the clock from `init` on, so clock faults are never lost. */
-const state: { clock?: InjectableClock; stop?: () => Promise<void> } = {};
+/**
+ * The world, once loaded (a spare loads it before it has a node); the clock from `init` on, so
+ * clock faults are never lost; how to stop once the node listens.
+ */
+const state: {
+  world?: Promise<readonly NodeSpec[]>;
+  clock?: InjectableClock;
+  stop?: () => Promise<void>;
+} = {};
+
+/** Loads the world and builds it for the seed and variant, as the simulator would. */
+async function build(ref: string, variant: string, seedText: string): Promise<readonly NodeSpec[]> {
+  const world = await loadWorld(ref);
+  if (world.real === undefined) throw new Error(`${ref} cannot run as real processes`);
+  const seed = Seed.parse(seedText);
+  return world.real.build({ seed, variant, nowMicros: () => 0 }).nodes;
+}
 
 async function run(init: NodeInit, clock: InjectableClock): Promise<void> {
-  const world = await loadWorld(init.world);
-  if (world.real === undefined) throw new Error(`${init.world} cannot run as real processes`);
+  state.world ??= build(init.world, init.variant, init.seed);
   const seed = Seed.parse(init.seed);
-  const built = world.real.build({ seed, variant: init.variant, nowMicros: () => 0 });
-  const spec = built.nodes.find((n) => n.id === init.id);
+  const spec = (await state.world).find((n) => n.id === init.id);
   if (spec === undefined) throw new Error(`${init.world} has no node ${init.id}`);
   const storage = FileStorage.open(init.dataDir);
   const node = new RealNode({
@@ -81,7 +96,16 @@ process.on("message", (raw) => {
     process.stderr.write(`${describe(error)}\n`);
     process.exit(2);
   }
-  if (message.type === "init") {
+  if (message.type === "prepare") {
+    state.world ??= build(message.world, message.variant, message.seed);
+    state.world.then(
+      () => process.send!({ type: "prepared" } satisfies FromNode),
+      (error: unknown) => {
+        process.stderr.write(`could not load ${message.world}: ${describe(error)}\n`);
+        process.exit(2);
+      },
+    );
+  } else if (message.type === "init") {
     if (state.clock !== undefined) return;
     const clock = new InjectableClock(message.clock);
     state.clock = clock;

@@ -60,13 +60,13 @@ const client =
           const reply = await ctx.request<string[] | "ok">(
             "log",
             read ? { t: "read" } : { t: "add", value },
-            { timeoutMs: 500 },
+            { timeoutMs: 250 },
           );
           op.ok(read ? (reply as string[]) : null);
         } catch (error) {
           if (!isTimeout(error)) throw error;
           op.info("timeout");
-          await ctx.sleep(50);
+          await ctx.sleep(20);
         }
       }
     },
