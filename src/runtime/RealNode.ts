@@ -8,7 +8,8 @@
 
 import type { TimerId } from "../core/Clock.js";
 import { ConfigError } from "../core/errors.js";
-import type { Rng } from "../core/Rng.js";
+import { randomBytes } from "node:crypto";
+import { Rng } from "../core/Rng.js";
 import { requireNonNegative } from "../core/validate.js";
 import type {
   Message,
@@ -19,6 +20,7 @@ import type {
   Storage,
 } from "../sim/NodeApi.js";
 import { timeoutError } from "../sim/timeoutError.js";
+import { StableStorage } from "../storage/StableStorage.js";
 import type { Envelope } from "./Envelope.js";
 import { ClockTimers, InjectableClock } from "./InjectableClock.js";
 import {
@@ -37,8 +39,10 @@ export interface RealNodeOptions {
   factory: NodeFactory;
   /** How many times this node has restarted (0 on first start). */
   incarnation?: number;
-  storage: Storage;
-  random: Rng;
+  /** Default: in memory (a client's; nothing survives the process). */
+  storage?: Storage;
+  /** `ctx.random`; default a stream seeded from the OS's randomness. */
+  random?: Rng;
   clock?: InjectableClock;
   /** Where to listen: 127.0.0.1 and a port the OS picks, unless told otherwise. */
   listen?: { host?: string; port?: number };
@@ -64,6 +68,8 @@ export class RealNode {
   private readonly log: (text: string) => void;
   private readonly onError: (error: unknown) => void;
   private handlers: NodeHandlers | undefined;
+  private readonly storage: Storage;
+  private readonly random: Rng;
   private nextRequestId = 1;
   private stopped = false;
 
@@ -71,6 +77,9 @@ export class RealNode {
     this.id = options.id;
     this.clock = options.clock ?? new InjectableClock();
     this.timers = new ClockTimers(this.clock);
+    this.storage = options.storage ?? new StableStorage();
+    this.random =
+      options.random ?? Rng.fromSeed(BigInt.asUintN(64, randomBytes(8).readBigUInt64BE(0)));
     this.log = options.log ?? (() => undefined);
     this.onError =
       options.onError ??
@@ -147,8 +156,8 @@ export class RealNode {
       clearTimer: (id) => this.timers.clearTimer(id),
       sleep: (delayMs, signal) => this.timers.sleep(delayMs, signal),
       clock: this.clock,
-      storage: o.storage,
-      random: o.random,
+      storage: this.storage,
+      random: this.random,
       log: (...parts) =>
         this.log(parts.map((p) => (typeof p === "string" ? p : JSON.stringify(p))).join(" ")),
     };

@@ -85,16 +85,20 @@ export function validateRealSpec(field: string, value: unknown): RealWorldSpec {
   return value as RealWorldSpec;
 }
 
+type Figure = ((result: never) => number) | { value: (result: never) => number };
+
 /** The parts of a world spec a real run uses (any `WorldSpec`). */
 interface CheckedSpec {
   real?: RealWorldSpec;
   checks: Record<string, (result: never) => unknown>;
-  figures?: Record<string, (result: never) => number>;
+  figures?: Record<string, Figure>;
+  onEnd?: (result: never) => void;
 }
 
 /** What defineWorld's own builder gives for one seed and variant. */
 interface Built {
   setup: object;
+  state: unknown;
   nodes: Record<string, NodeFactory> | NodeSpec[];
   history: HistoryRecorder;
 }
@@ -119,8 +123,18 @@ export function realWorld<S extends CheckedSpec>(
           const skipped: Record<string, string> = {};
           const guarded = { ...spec, checks: guard(spec.checks, skipped) };
           if (spec.figures !== undefined) guarded.figures = guardFigures(spec.figures);
-          const result = realResult({ ...built.setup, ...recorded }, seed, recorded.endMicros);
+          const result = realResult(
+            { ...built.setup, ...recorded, state: built.state },
+            seed,
+            recorded.endMicros,
+          );
+          try {
+            spec.onEnd?.(result as never);
+          } catch (error) {
+            if (!isSimulationOnly(error)) throw error;
+          }
           const seedOutcome = await outcome(guarded, result as never);
+          delete seedOutcome.history; // the caller has it; a saved run keeps it in its own file
           for (const name of Object.keys(skipped)) {
             delete seedOutcome.properties[name];
             delete seedOutcome.details?.[name];
@@ -153,19 +167,19 @@ function guard<F extends (result: never) => unknown>(
 }
 
 /** Figures that read the simulation come out as NaN, which summaries leave out. */
-function guardFigures(
-  figures: Record<string, (result: never) => number>,
-): Record<string, (result: never) => number> {
-  const out: Record<string, (result: never) => number> = {};
+function guardFigures(figures: Record<string, Figure>): Record<string, Figure> {
+  const out: Record<string, Figure> = {};
   for (const [name, figure] of Object.entries(figures)) {
-    out[name] = (result: never) => {
+    const value = typeof figure === "function" ? figure : figure.value;
+    const guarded = (result: never) => {
       try {
-        return figure(result);
+        return value(result);
       } catch (error) {
         if (isSimulationOnly(error)) return NaN;
         throw error;
       }
     };
+    out[name] = typeof figure === "function" ? guarded : { ...figure, value: guarded };
   }
   return out;
 }

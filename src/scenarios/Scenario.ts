@@ -7,6 +7,7 @@
 
 import type { Seed } from "../core/Rng.js";
 import type { FaultAction } from "../faults/FaultAction.js";
+import type { History } from "../workload/Operation.js";
 import type { RealWorld } from "./RealWorld.js";
 import type { TraceOptions } from "../sim/Trace.js";
 import type { VariantSummary } from "./VariantSummary.js";
@@ -43,6 +44,8 @@ export interface SeedOutcome {
    * checker's counterexample). Shown for single-seed runs and replays; sweeps do not keep it.
    */
   details?: Record<string, string[]>;
+  /** What the clients saw, for worlds that record it (a single run's; sweeps do not keep it). */
+  history?: History;
 }
 
 export interface RunSeedOptions {

@@ -21,7 +21,9 @@ import type { CheckReport } from "../check/CheckReport.js";
 import { HistoryRecorder } from "../workload/HistoryRecorder.js";
 import type { History } from "../workload/Operation.js";
 import { realWorld, validateRealSpec, type RealWorldSpec } from "./RealWorld.js";
+import type { VariantSummary } from "./VariantSummary.js";
 import type {
+  FigureKind,
   FigureSpec,
   RunSeedOptions,
   Scenario,
@@ -30,7 +32,7 @@ import type {
   Verdict,
 } from "./Scenario.js";
 
-/** What `nodes`, `simulation` and `faults` are given for one seed of one variant. */
+/** What `state`, `nodes`, `simulation` and `faults` are given for one seed of one variant. */
 export interface WorldSetup {
   readonly seed: Seed;
   readonly variant: string;
@@ -38,6 +40,13 @@ export interface WorldSetup {
   readonly history: HistoryRecorder;
   /** An independent random stream for the world's own draws, one per label. */
   random(label: string): Rng;
+  /** Virtual time now, in ms (0 until the run starts): for observers the nodes report to. */
+  nowMs(): number;
+}
+
+/** `nodes` also gets the run's own state (see `WorldSpec.state`). */
+export interface WorldNodeSetup<S> extends WorldSetup {
+  readonly state: S;
 }
 
 /** `faults` is also told the node ids and how long the world runs. */
@@ -47,7 +56,7 @@ export interface WorldFaultSetup extends WorldSetup {
 }
 
 /** What a check sees after the run. */
-export interface WorldResult {
+export interface WorldResult<S = unknown> {
   readonly seed: Seed;
   readonly variant: string;
   readonly history: History;
@@ -55,6 +64,16 @@ export interface WorldResult {
   readonly simulation: Simulation;
   readonly run: RunResult;
   readonly faults: readonly FaultAction[];
+  /** The run's own state, as `WorldSpec.state` made it. */
+  readonly state: S;
+}
+
+/** A figure with how it is summarised over seeds (default: the mean). */
+export interface WorldFigure<S = unknown> {
+  value: (result: WorldResult<S>) => number;
+  kind?: FigureKind;
+  unit?: string;
+  description?: string;
 }
 
 /**
@@ -69,7 +88,9 @@ export type CheckOutcome =
   | CheckReport
   | { readonly verdict: "ok" | "illegal" | "unknown" };
 
-export type WorldCheck = (result: WorldResult) => CheckOutcome | Promise<CheckOutcome>;
+export type WorldCheck<S = unknown> = (
+  result: WorldResult<S>,
+) => CheckOutcome | Promise<CheckOutcome>;
 
 /** The simulation's config other than what the world gives itself (seed, nodes, faults, trace). */
 export type WorldSimulationConfig = Omit<SimulationConfig, "seed" | "nodes" | "faults" | "trace">;
@@ -81,7 +102,7 @@ export interface WorldVariantSpec {
   expectViolations?: boolean;
 }
 
-export interface WorldSpec {
+export interface WorldSpec<S = undefined> {
   /** Letters, digits and dashes, e.g. `primary-backup`; commands and reports name the world by it. */
   name: string;
   title?: string;
@@ -89,8 +110,13 @@ export interface WorldSpec {
   claim?: string;
   /** Default: one variant, `default`, expected to hold. */
   variants?: readonly WorldVariantSpec[];
+  /**
+   * State of one run that nodes, checks and figures share (e.g. an observer the nodes report to),
+   * made before the nodes.
+   */
+  state?: (setup: WorldSetup) => S;
   /** The world's nodes, clients included: a record of factories or a list of node specs. */
-  nodes(setup: WorldSetup): Record<string, NodeFactory> | NodeSpec[];
+  nodes(setup: WorldNodeSetup<S>): Record<string, NodeFactory> | NodeSpec[];
   /** Network, timing model, clocks, storage, limits: fixed, or per seed and variant. */
   simulation?: WorldSimulationConfig | ((setup: WorldSetup) => WorldSimulationConfig);
   /**
@@ -99,12 +125,19 @@ export interface WorldSpec {
    * schedule can be shrunk and replayed.
    */
   faults?: readonly FaultAction[] | ((setup: WorldFaultSetup) => readonly FaultAction[]);
-  /** Virtual time the world runs for. */
-  runForMs: number;
+  /** Virtual time the world runs for: fixed, or per seed and variant. */
+  runForMs: number | ((setup: WorldSetup) => number);
+  /** Called once the run has stopped, before the checks (e.g. to close an observer's books). */
+  onEnd?: (result: WorldResult<S>) => void;
   /** Named properties, each checked on every run. */
-  checks: Record<string, WorldCheck>;
-  /** Numbers measured per run, summarised over seeds as means. */
-  figures?: Record<string, (result: WorldResult) => number>;
+  checks: Record<string, WorldCheck<S>>;
+  /**
+   * Numbers measured per run: a function (summarised as a mean) or a figure with its kind. Without
+   * it a world reports its history's operations and how many ended ok and info.
+   */
+  figures?: Record<string, ((result: WorldResult<S>) => number) | WorldFigure<S>>;
+  /** Lines of the world's own for a sweep's report (e.g. a table across variants). */
+  report?: (summaries: readonly VariantSummary[]) => string[];
   /** Seeds per variant when the world is swept without `--seeds` (default 100). */
   defaultSeeds?: number;
   /** Bound on the recorded history (default 100,000 operations). */
@@ -116,6 +149,12 @@ export interface WorldSpec {
   real?: RealWorldSpec;
 }
 
+const HISTORY_FIGURES: readonly FigureSpec[] = [
+  { name: "operations", kind: "mean", description: "operations recorded per run" },
+  { name: "ok", kind: "mean", description: "operations that completed ok" },
+  { name: "info", kind: "mean", description: "operations with unknown outcome (info)" },
+];
+
 const WORLD_SPEC_KEYS: readonly (keyof WorldSpec)[] = [
   "name",
   "title",
@@ -125,8 +164,11 @@ const WORLD_SPEC_KEYS: readonly (keyof WorldSpec)[] = [
   "simulation",
   "faults",
   "runForMs",
+  "state",
+  "onEnd",
   "checks",
   "figures",
+  "report",
   "defaultSeeds",
   "maxOperations",
   "real",
@@ -135,7 +177,7 @@ const WORLD_SPEC_KEYS: readonly (keyof WorldSpec)[] = [
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 
 /** Defines a world to test; `export default defineWorld({...})` makes a file every command runs. */
-export function defineWorld(spec: WorldSpec): Scenario {
+export function defineWorld<S = undefined>(spec: WorldSpec<S>): Scenario {
   const s = validateSpec(spec);
   const variants: ScenarioVariant[] = (s.variants ?? [{ name: "default" }]).map((v, i) => ({
     name: requireName(`variants[${i}].name`, v.name),
@@ -143,11 +185,16 @@ export function defineWorld(spec: WorldSpec): Scenario {
     expectViolations: v.expectViolations ?? false,
   }));
   const properties = Object.keys(s.checks);
+  // A world that names no figures gets the history's own: operations, and how they ended.
   const figures: FigureSpec[] = [
-    { name: "operations", kind: "mean", description: "operations recorded per run" },
-    { name: "ok", kind: "mean", description: "operations that completed ok" },
-    { name: "info", kind: "mean", description: "operations with unknown outcome (info)" },
-    ...Object.keys(s.figures ?? {}).map((name): FigureSpec => ({ name, kind: "mean" })),
+    ...(s.figures === undefined ? HISTORY_FIGURES : []),
+    ...Object.entries(s.figures ?? {}).map(([name, f]): FigureSpec => {
+      if (typeof f === "function") return { name, kind: "mean" };
+      const spec: FigureSpec = { name, kind: f.kind ?? "mean" };
+      if (f.unit !== undefined) spec.unit = f.unit;
+      if (f.description !== undefined) spec.description = f.description;
+      return spec;
+    }),
   ];
   const requireKnownVariant = (variant: string) => {
     if (!variants.some((v) => v.name === variant)) {
@@ -167,15 +214,26 @@ export function defineWorld(spec: WorldSpec): Scenario {
       maxOperations: s.maxOperations ?? 100_000,
     });
     const root = Rng.fromSeed(seed).derive(`world/${s.name}/${variant}`);
-    const setup: WorldSetup = { seed, variant, history, random: (label) => root.derive(label) };
-    const nodes = s.nodes(setup);
+    const setup: WorldSetup = {
+      seed,
+      variant,
+      history,
+      random: (label) => root.derive(label),
+      nowMs: () => (clock.real?.() ?? clock.sim?.now ?? 0) / 1000,
+    };
+    const state = s.state === undefined ? (undefined as S) : s.state(setup);
+    const nodes = s.nodes({ ...setup, state });
     const nodeIds = Array.isArray(nodes) ? nodes.map((n) => n.id) : Object.keys(nodes);
-    return { setup, nodes, nodeIds, history, clock };
+    return { setup, state, nodes, nodeIds, history, clock };
   };
+  const runForMsOf = (setup: WorldSetup): number =>
+    typeof s.runForMs === "function"
+      ? requirePositive(`${s.name}.runForMs()`, s.runForMs(setup))
+      : s.runForMs;
   const scheduleOf = (setup: WorldSetup, nodeIds: readonly string[]): FaultAction[] => {
     const faults =
       typeof s.faults === "function"
-        ? s.faults({ ...setup, nodeIds, runForMs: s.runForMs })
+        ? s.faults({ ...setup, nodeIds, runForMs: runForMsOf(setup) })
         : (s.faults ?? []);
     if (!Array.isArray(faults)) {
       throw new ConfigError({
@@ -195,13 +253,14 @@ export function defineWorld(spec: WorldSpec): Scenario {
     properties,
     figures,
     tourSeeds: s.defaultSeeds ?? 100,
+    ...(s.report === undefined ? {} : { report: s.report }),
     faultSchedule({ seed, variant }) {
       const { setup, nodeIds } = build(seed, variant);
       return scheduleOf(setup, nodeIds);
     },
     async run(options: RunSeedOptions): Promise<SeedOutcome> {
       const { seed, variant } = options;
-      const { setup, nodes, nodeIds, history, clock } = build(seed, variant);
+      const { setup, state, nodes, nodeIds, history, clock } = build(seed, variant);
       const faults =
         options.faults !== undefined
           ? structuredClone(options.faults as FaultAction[])
@@ -217,15 +276,17 @@ export function defineWorld(spec: WorldSpec): Scenario {
         ...(options.onLog === undefined ? {} : { onLog: options.onLog }),
       });
       clock.sim = sim;
-      const run = await sim.run({ untilMs: s.runForMs });
-      const result: WorldResult = {
+      const run = await sim.run({ untilMs: runForMsOf(setup) });
+      const result: WorldResult<S> = {
         seed,
         variant,
         history: history.history(),
         simulation: sim,
         run,
         faults,
+        state,
       };
+      s.onEnd?.(result);
       return outcomeOf(s, result);
     },
     real: realWorld(
@@ -240,7 +301,7 @@ export function defineWorld(spec: WorldSpec): Scenario {
   };
 }
 
-async function outcomeOf(spec: WorldSpec, result: WorldResult): Promise<SeedOutcome> {
+async function outcomeOf<S>(spec: WorldSpec<S>, result: WorldResult<S>): Promise<SeedOutcome> {
   const properties: Record<string, Verdict> = {};
   const details: Record<string, string[]> = {};
   for (const [name, check] of Object.entries(spec.checks)) {
@@ -250,12 +311,17 @@ async function outcomeOf(spec: WorldSpec, result: WorldResult): Promise<SeedOutc
     if (lines.length > 0 && properties[name] !== "held") details[name] = lines;
   }
   const ops = result.history;
-  const figures: Record<string, number> = {
-    operations: ops.length,
-    ok: ops.filter((op) => op.status === "ok").length,
-    info: ops.filter((op) => op.status === "info").length,
-  };
-  for (const [name, figure] of Object.entries(spec.figures ?? {})) figures[name] = figure(result);
+  const figures: Record<string, number> =
+    spec.figures === undefined
+      ? {
+          operations: ops.length,
+          ok: ops.filter((op) => op.status === "ok").length,
+          info: ops.filter((op) => op.status === "info").length,
+        }
+      : {};
+  for (const [name, figure] of Object.entries(spec.figures ?? {})) {
+    figures[name] = typeof figure === "function" ? figure(result) : figure.value(result);
+  }
   return {
     seed: result.seed.toString(),
     variant: result.variant,
@@ -264,6 +330,7 @@ async function outcomeOf(spec: WorldSpec, result: WorldResult): Promise<SeedOutc
     traceHash: result.run.traceHash,
     events: result.run.events,
     details,
+    history: result.history,
   };
 }
 
@@ -300,7 +367,7 @@ function explain(answer: unknown): string[] {
   return [];
 }
 
-function validateSpec(spec: WorldSpec): WorldSpec {
+function validateSpec<S>(spec: WorldSpec<S>): WorldSpec<S> {
   if (typeof spec !== "object" || spec === null) {
     throw new ConfigError({
       field: "defineWorld",
@@ -320,7 +387,7 @@ function validateSpec(spec: WorldSpec): WorldSpec {
       fix: "write nodes: ({ history }) => ({ n1: server, c1: client(history) })",
     });
   }
-  requirePositive(field("runForMs"), spec.runForMs);
+  if (typeof spec.runForMs !== "function") requirePositive(field("runForMs"), spec.runForMs);
   if (typeof spec.checks !== "object" || spec.checks === null) {
     throw new ConfigError({
       field: field("checks"),

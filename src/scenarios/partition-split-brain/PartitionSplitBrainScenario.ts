@@ -15,12 +15,10 @@ import { figureMean } from "../VariantSummary.js";
 import { Rng, type Seed } from "../../core/Rng.js";
 import { checkDurability } from "../../check/checkDurability.js";
 import type { FaultAction } from "../../faults/FaultAction.js";
-import { Simulation } from "../../world/Simulation.js";
 import type { NodeFactory } from "../../sim/NodeApi.js";
-import type { TraceOptions } from "../../sim/Trace.js";
-import { HistoryRecorder } from "../../workload/HistoryRecorder.js";
 import type { History } from "../../workload/Operation.js";
-import { combineHashes, type Scenario, type SeedOutcome, type Verdict } from "../Scenario.js";
+import { defineWorld } from "../defineWorld.js";
+import type { Scenario, Verdict } from "../Scenario.js";
 import { type ClientPlan, type SplitBrainMode, splitBrainClient } from "./SplitBrainClient.js";
 import { naiveReplica } from "./SplitBrainNaiveReplica.js";
 import { PrimaryWatch } from "./SplitBrainPrimaryWatch.js";
@@ -46,7 +44,7 @@ function scheduleOf(seed: Seed): Schedule {
   return { partitionAtMs, healAtMs };
 }
 
-// --- One world ------------------------------------------------------------------------------------
+// --- The world, defined with the same API a user has --------------------------------------------
 
 export interface SplitBrainWorld {
   history: History;
@@ -60,63 +58,11 @@ export interface SplitBrainWorld {
   events: number;
 }
 
-export async function runSplitBrainWorld(options: {
-  seed: Seed;
-  mode: SplitBrainMode;
-  trace?: ((label: string) => TraceOptions | undefined) | undefined;
-}): Promise<SplitBrainWorld> {
-  const { seed, mode } = options;
-  const { partitionAtMs, healAtMs } = scheduleOf(seed);
-  const clock: { sim?: Simulation } = {};
-  const nowMicros = () => clock.sim?.now ?? 0;
-  const recorder = new HistoryRecorder({ nowMicros, maxOperations: 100_000 });
-  const watch = new PrimaryWatch(() => nowMicros() / 1000);
-  const replicas = mode === "naive" ? ["n1", "n2"] : [...TRIO];
-  let next = 0;
-  const planFor = (finalRead: boolean): ClientPlan => ({
-    mode,
-    recorder,
-    writesUntilMs: healAtMs + WRITE_AFTER_HEAL_MS,
-    finalReadAtMs: finalRead ? healAtMs + FINAL_READ_AFTER_HEAL_MS : undefined,
-    replicas,
-    nextValue: () => ++next,
-  });
-  const nodes: Record<string, NodeFactory> = {};
-  for (const r of replicas) nodes[r] = (mode === "naive" ? naiveReplica : quorumReplica)(watch);
-  nodes.c1 = splitBrainClient(planFor(true));
-  nodes.c2 = splitBrainClient(planFor(false));
-  // The old primary n1 ends up on one side with c1; the other replicas and c2 on the other.
-  const faults: FaultAction[] = [
-    {
-      atMs: partitionAtMs,
-      kind: "partition",
-      groups: [
-        ["n1", "c1"],
-        [...replicas.filter((r) => r !== "n1"), "c2"],
-      ],
-    },
-    { atMs: healAtMs, kind: "heal" },
-  ];
-  const label = `world/${mode}`;
-  const sim = new Simulation({
-    seed,
-    nodes,
-    network: { latency: { kind: "uniform", minMs: 1, maxMs: 5 } },
-    faults,
-    ...(options.trace?.(label) ? { trace: options.trace(label)! } : {}),
-  });
-  clock.sim = sim;
-  const result = await sim.run({ untilMs: healAtMs + FINAL_READ_AFTER_HEAL_MS + 1_000 });
-  watch.finish();
-  const history = recorder.history();
-  return {
-    history,
-    ...durabilityOf(history),
-    maxPrimaries: watch.maxPrimaries,
-    splitMs: watch.splitMs,
-    hash: result.traceHash,
-    events: result.events,
-  };
+const modeOf = (variant: string): SplitBrainMode => (variant === "unsafe" ? "naive" : "quorum");
+
+interface RunState {
+  watch: PrimaryWatch;
+  schedule: Schedule;
 }
 
 /** What the durability checker makes of a world's history: acknowledged, lost and unknown writes. */
@@ -143,7 +89,7 @@ function durabilityOf(
   };
 }
 
-export const partitionSplitBrain: Scenario = {
+export const partitionSplitBrain: Scenario = defineWorld<RunState>({
   name: "partition-split-brain",
   title: "Split brain: fail-over on timeout makes two primaries",
   claim:
@@ -162,35 +108,83 @@ export const partitionSplitBrain: Scenario = {
       expectViolations: false,
     },
   ],
-  properties: ["no-lost-acknowledged-write"],
-  figures: [
-    { name: "acknowledged", kind: "mean", description: "writes acknowledged to clients" },
-    { name: "lost", kind: "sum", description: "acknowledged writes missing from the final read" },
-    { name: "lost-mean", kind: "mean", description: "lost acknowledged writes per seed" },
-    { name: "unknown", kind: "mean", description: "writes with unknown outcome (info)" },
-    { name: "split-brain", kind: "rate", description: "seeds with two primaries at once" },
-    { name: "split-ms", kind: "mean", unit: "ms", description: "time with two primaries" },
-  ],
-  tourSeeds: 1000,
-  async run(options): Promise<SeedOutcome> {
-    const mode: SplitBrainMode = options.variant === "unsafe" ? "naive" : "quorum";
-    const w = await runSplitBrainWorld({ seed: options.seed, mode, trace: options.trace });
-    return {
-      seed: options.seed.toString(),
-      variant: options.variant,
-      properties: { "no-lost-acknowledged-write": w.verdict },
-      figures: {
-        acknowledged: w.acknowledged,
-        lost: w.lost,
-        "lost-mean": w.lost,
-        unknown: w.unknown,
-        "split-brain": w.maxPrimaries >= 2 ? 1 : 0,
-        "split-ms": w.splitMs,
-      },
-      traceHash: combineHashes([w.hash]),
-      events: w.events,
-    };
+  state: ({ seed, nowMs }) => ({ watch: new PrimaryWatch(nowMs), schedule: scheduleOf(seed) }),
+  nodes({ variant, history, state }) {
+    const mode = modeOf(variant);
+    const { healAtMs } = state.schedule;
+    const replicas = mode === "naive" ? ["n1", "n2"] : [...TRIO];
+    let next = 0;
+    const planFor = (finalRead: boolean): ClientPlan => ({
+      mode,
+      recorder: history,
+      writesUntilMs: healAtMs + WRITE_AFTER_HEAL_MS,
+      finalReadAtMs: finalRead ? healAtMs + FINAL_READ_AFTER_HEAL_MS : undefined,
+      replicas,
+      nextValue: () => ++next,
+    });
+    const nodes: Record<string, NodeFactory> = {};
+    const replica = mode === "naive" ? naiveReplica : quorumReplica;
+    for (const r of replicas) nodes[r] = replica(state.watch);
+    nodes.c1 = splitBrainClient(planFor(true));
+    nodes.c2 = splitBrainClient(planFor(false));
+    return nodes;
   },
+  simulation: { network: { latency: { kind: "uniform", minMs: 1, maxMs: 5 } } },
+  // The old primary n1 ends up on one side with c1; the other replicas and c2 on the other.
+  faults: ({ seed, nodeIds }): FaultAction[] => {
+    const { partitionAtMs, healAtMs } = scheduleOf(seed);
+    const replicas = nodeIds.filter((id) => id.startsWith("n"));
+    return [
+      {
+        atMs: partitionAtMs,
+        kind: "partition",
+        groups: [
+          ["n1", "c1"],
+          [...replicas.filter((r) => r !== "n1"), "c2"],
+        ],
+      },
+      { atMs: healAtMs, kind: "heal" },
+    ];
+  },
+  runForMs: ({ seed }) => scheduleOf(seed).healAtMs + FINAL_READ_AFTER_HEAL_MS + 1_000,
+  onEnd: ({ state }) => state.watch.finish(),
+  checks: {
+    "no-lost-acknowledged-write": ({ history }) => durabilityOf(history).verdict,
+  },
+  figures: {
+    acknowledged: {
+      kind: "mean",
+      description: "writes acknowledged to clients",
+      value: ({ history }) => durabilityOf(history).acknowledged,
+    },
+    lost: {
+      kind: "sum",
+      description: "acknowledged writes missing from the final read",
+      value: ({ history }) => durabilityOf(history).lost,
+    },
+    "lost-mean": {
+      kind: "mean",
+      description: "lost acknowledged writes per seed",
+      value: ({ history }) => durabilityOf(history).lost,
+    },
+    unknown: {
+      kind: "mean",
+      description: "writes with unknown outcome (info)",
+      value: ({ history }) => durabilityOf(history).unknown,
+    },
+    "split-brain": {
+      kind: "rate",
+      description: "seeds with two primaries at once",
+      value: ({ state }) => (state.watch.maxPrimaries >= 2 ? 1 : 0),
+    },
+    "split-ms": {
+      kind: "mean",
+      unit: "ms",
+      description: "time with two primaries",
+      value: ({ state }) => state.watch.splitMs,
+    },
+  },
+  defaultSeeds: 1000,
   report(summaries) {
     const lines = [
       `  ${"variant".padEnd(8)} ${"acked".padStart(6)} ${"lost".padStart(6)} ${"unknown".padStart(8)} ${"two primaries".padStart(14)} ${"for".padStart(8)}`,
@@ -207,4 +201,26 @@ export const partitionSplitBrain: Scenario = {
     lines.push("  (means per seed; lost = acknowledged writes the final read does not show)");
     return lines;
   },
-};
+});
+
+/** One world of the scenario with its figures, for tests that look inside a run. */
+export async function runSplitBrainWorld(options: {
+  seed: Seed;
+  mode: SplitBrainMode;
+}): Promise<SplitBrainWorld> {
+  const outcome = await partitionSplitBrain.run({
+    seed: options.seed,
+    variant: options.mode === "naive" ? "unsafe" : "safe",
+  });
+  return {
+    history: outcome.history ?? [],
+    acknowledged: outcome.figures.acknowledged!,
+    lost: outcome.figures.lost!,
+    unknown: outcome.figures.unknown!,
+    verdict: outcome.properties["no-lost-acknowledged-write"]!,
+    maxPrimaries: outcome.figures["split-brain"]! >= 1 ? 2 : 1,
+    splitMs: outcome.figures["split-ms"]!,
+    hash: outcome.traceHash,
+    events: outcome.events,
+  };
+}
