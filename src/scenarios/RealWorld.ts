@@ -2,8 +2,10 @@
 // the servers are OS processes talking TCP, and the clients run inside the harness, recording the
 // history on its monotonic clock. A world says which of its nodes are clients (`real.clients`);
 // every other node is a server. After the run, the world's own checks judge the recorded history.
-// A check that reads the simulation (`result.simulation`) has nothing to read in a real run: it is
-// skipped and the summary says so, rather than answering on an empty world.
+// A check that reads the simulation (`result.simulation`) has nothing to read in a real run, and
+// one that reads the run's state (`result.state`) would read only the harness's copy — the
+// servers reported to their own, in their own processes: such checks are skipped and the summary
+// says so, rather than answering on an empty world. (The nodes themselves still get the state.)
 
 import { ConfigError, MurphyError } from "../core/errors.js";
 import type { Seed } from "../core/Rng.js";
@@ -59,10 +61,13 @@ export interface RealWorld {
 export class SimulationOnlyError extends MurphyError {
   readonly code = "E_SIMULATION_ONLY";
   readonly definite = true;
-  constructor(readonly field: string) {
+  constructor(
+    readonly field: string,
+    why: string,
+  ) {
     super(
-      `result.${field} exists only in the simulator; a check of a real run may read history, ` +
-        "faults, seed, variant and run.endMicros",
+      `result.${field} ${why}; a check of a real run may read history, faults, seed, variant ` +
+        "and run.endMicros",
     );
   }
 }
@@ -98,7 +103,6 @@ interface CheckedSpec {
 /** What defineWorld's own builder gives for one seed and variant. */
 interface Built {
   setup: object;
-  state: unknown;
   nodes: Record<string, NodeFactory> | NodeSpec[];
   history: HistoryRecorder;
 }
@@ -123,11 +127,7 @@ export function realWorld<S extends CheckedSpec>(
           const skipped: Record<string, string> = {};
           const guarded = { ...spec, checks: guard(spec.checks, skipped) };
           if (spec.figures !== undefined) guarded.figures = guardFigures(spec.figures);
-          const result = realResult(
-            { ...built.setup, ...recorded, state: built.state },
-            seed,
-            recorded.endMicros,
-          );
+          const result = realResult({ ...built.setup, ...recorded }, seed, recorded.endMicros);
           try {
             spec.onEnd?.(result as never);
           } catch (error) {
@@ -189,7 +189,13 @@ function isSimulationOnly(error: unknown): error is MurphyError {
   return error instanceof Error && (error as { code?: unknown }).code === "E_SIMULATION_ONLY";
 }
 
-/** A check's result for a real run: the recorded parts, `run.endMicros`, and no simulation. */
+/** What a real run cannot give a check, and why. */
+const SIMULATION_ONLY: Record<string, string> = {
+  simulation: "exists only in the simulator",
+  state: "is the harness's copy in a real run: servers report to their own, in their own processes",
+};
+
+/** A check's result for a real run: the recorded parts, `run.endMicros`, no simulation or state. */
 function realResult<T extends object>(
   parts: T,
   seed: Seed,
@@ -202,10 +208,15 @@ function realResult<T extends object>(
     stopReason: "time-limit",
     traceHash: "",
   };
-  return Object.defineProperty({ ...parts, run }, "simulation", {
-    enumerable: false,
-    get() {
-      throw new SimulationOnlyError("simulation");
-    },
-  }) as T & { simulation: Simulation; run: RunResult };
+  const result: Record<string, unknown> = { ...parts, run };
+  for (const [field, why] of Object.entries(SIMULATION_ONLY)) {
+    delete result[field];
+    Object.defineProperty(result, field, {
+      enumerable: false,
+      get() {
+        throw new SimulationOnlyError(field, why);
+      },
+    });
+  }
+  return result as T & { simulation: Simulation; run: RunResult };
 }
