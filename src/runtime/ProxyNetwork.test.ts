@@ -1,7 +1,8 @@
 // Shows the fault proxies between real nodes: a one-way cut stops one direction and not the other
 // until `heal`; loss drops every frame and duplication doubles it; latency with jitter keeps the
-// stream's order; a reset breaks the connections and the sender reconnects; a node that comes
-// back on another port is reached again once its links are re-pointed.
+// stream's order; a bandwidth limit holds frames back without losing or reordering them; a reset
+// breaks the connections and the sender reconnects; a node that comes back on another port is
+// reached again once its links are re-pointed.
 import { afterEach, describe, expect, it } from "vitest";
 import { Rng } from "../core/Rng.js";
 import type { NodeFactory } from "../sim/NodeApi.js";
@@ -96,6 +97,27 @@ describe("ProxyNetwork", () => {
     await until(() => count("b") > from + 30, "jittered traffic");
     const late = received.b!.slice(from);
     expect(late).toEqual([...late].sort((x, y) => x - y));
+  });
+
+  it("holds frames back under a bandwidth limit and still delivers them all, in order", async () => {
+    const { net, received, count } = await world();
+    await until(() => count("b") > 5, "traffic");
+    const proxies = net as unknown as {
+      proxies: Map<
+        string,
+        { setToxics(t: object): void; stats: { framesIn: number; framesForwarded: number } }
+      >;
+    };
+    const link = proxies.proxies.get("a\u0000b")!;
+    link.setToxics({ bandwidthBytesPerSecond: 2_000 });
+    await until(
+      () => link.stats.framesIn - link.stats.framesForwarded > 5,
+      "a queue behind the limit",
+    );
+    link.setToxics({ bandwidthBytesPerSecond: Infinity });
+    const held = link.stats.framesIn;
+    await until(() => link.stats.framesForwarded >= held, "the queue drained");
+    expect(received.b).toEqual([...received.b!].sort((x, y) => x - y));
   });
 
   it("resets connections, and re-points a link to a node that came back elsewhere", async () => {

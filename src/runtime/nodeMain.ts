@@ -88,6 +88,8 @@ if (process.send === undefined) {
 // The supervisor going away (its process died) leaves no one to stop this node: stop by itself.
 process.on("disconnect", () => process.exit(0));
 process.on("SIGTERM", stop);
+// Ctrl-C in a terminal signals the whole process group; the supervisor decides when nodes stop.
+process.on("SIGINT", () => undefined);
 process.on("message", (raw) => {
   let message;
   try {

@@ -1,8 +1,9 @@
 // Shows `murphy test` as a user runs it (the built CLI, `npm run build` first; npm test does): the
 // example world's ABD quorum stays linearizable for 10 s of partitions, pauses, kills and clock
 // faults (exit 0), its run is saved and checks again, and `murphy check` reads its history; the
-// naive primary/backup is caught by a partition that splits its clients; bad input exits 2 with
-// the fix. Every node process the CLI started is gone when it exits.
+// naive primary/backup is caught by a partition that splits its clients; Ctrl-C stops the run,
+// which is still checked and saved; bad input exits 2 with the fix. Every node process the CLI
+// started is gone when it exits.
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -92,6 +93,30 @@ describe("murphy test", () => {
     // An unsafe variant that shows its violation is the expected outcome, as with murphy run.
     expect(code).toBe(0);
     expect(serverPids(out).filter(alive)).toEqual([]);
+  });
+
+  it("on Ctrl-C stops every node, still checks and saves what it recorded, and exits 2", async () => {
+    const child = spawn(
+      process.execPath,
+      [CLI, "test", WORLD, "--variant", "quorum", "--time-limit", "600", "--out", "stopped"],
+      { cwd: dir, env: { ...process.env, NO_COLOR: "1" } },
+    );
+    let out = "";
+    child.stderr.on("data", (d: Buffer) => (out += d.toString()));
+    const interrupted = new Promise<void>((resolvePromise) =>
+      child.stdout.on("data", (d: Buffer) => {
+        out += d.toString();
+        if (/calls: /.test(out)) resolvePromise();
+      }),
+    );
+    const exited = new Promise((r) => child.on("exit", r));
+    await Promise.race([interrupted, exited]);
+    child.kill("SIGINT");
+    expect(await exited).toBe(2);
+    expect(out).toMatch(/interrupted/);
+    expect(out).toMatch(/linearizable: held/);
+    expect(serverPids(out).filter(alive)).toEqual([]);
+    expect(readdirSync(join(dir, "stopped"))).toHaveLength(1);
   });
 
   it("exits 2 with the fix for bad input", async () => {

@@ -356,6 +356,14 @@ function printSummary(world: Scenario, record: RunRecord, dir: string, saved = t
     console.log(`  ${property}: ${text}`);
     for (const line of o.details?.[property] ?? []) console.log(`    ${line}`);
   }
+  const showed = Object.values(o.properties).includes("violated");
+  if (variant.expectViolations && !showed) {
+    console.log(
+      pc.yellow(
+        `  (${variant.name} is unsafe, but this run did not show it: try more time or faults)`,
+      ),
+    );
+  }
   for (const [property, why] of Object.entries(o.skipped)) {
     console.log(pc.yellow(`  ${property}: not checked (${why})`));
   }
