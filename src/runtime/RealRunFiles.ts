@@ -13,6 +13,7 @@ import type { RealOutcome } from "../scenarios/RealWorld.js";
 import { readHistoryJsonl, writeHistoryJsonl } from "../workload/MurphyJsonl.js";
 import type { History } from "../workload/Operation.js";
 import type { NodeExit } from "./ProcessSupervisor.js";
+import type { OperationCounts } from "./RealTest.js";
 
 export const HISTORY_FILE = "history.jsonl";
 export const FAULTS_FILE = "faults.json";
@@ -33,6 +34,8 @@ export interface RunRecord {
   restarts: number;
   unexpectedExits: NodeExit[];
   frames: { carried: number; dropped: number; duplicated: number };
+  /** How the history's calls ended. */
+  operations: OperationCounts;
   outcome: RealOutcome;
 }
 

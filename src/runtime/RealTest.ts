@@ -121,32 +121,9 @@ export async function runRealTest(o: RealTestOptions): Promise<RealTestResult> {
     const clientIds = c.clients.map((n) => n.id);
     const schedule = scheduleFor(o, c, timeLimitMs);
     emit({ type: "schedule", faults: schedule });
-    const clientClocks = new Map<string, InjectableClock>();
-    for (const spec of c.clients) {
-      const nodeClock = new InjectableClock({
-        offsetMs: spec.clock?.initialOffsetMs ?? 0,
-        driftPpm: spec.clock?.driftPpm ?? 0,
-      });
-      clientClocks.set(spec.id, nodeClock);
-      const node = new RealNode({
-        id: spec.id,
-        peers: c.nodeIds.filter((x) => x !== spec.id),
-        addresses: c.network.addressBookOf(spec.id),
-        factory: spec.factory,
-        storage: new StableStorage(),
-        random: Rng.fromSeed(o.seed).derive(`real/${spec.id}/incarnation/0`),
-        clock: nodeClock,
-        transport: {
-          maxFrameBytes: c.maxFrameBytes,
-          ...(c.hmacKey === undefined ? {} : { hmacKey: c.hmacKey }),
-        },
-        onError: (error) => {
-          fatal ??= error;
-        },
-      });
-      clients.push(node);
-      c.network.setTarget(spec.id, await node.listen());
-    }
+    const clientClocks = await listenClients(c, o.seed, clients, (error) => {
+      fatal ??= error;
+    });
     emit({ type: "cluster", servers: c.describe(), clients: clientIds });
     player = new FaultPlayer({
       schedule,
@@ -202,6 +179,43 @@ export async function runRealTest(o: RealTestOptions): Promise<RealTestResult> {
     await cluster?.stop();
     if (ownDataDir) rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Makes the clients (in this process, on in-memory disks) and points their links at them; they
+ * start later, with the run. Returns their clocks, for clock faults.
+ */
+async function listenClients(
+  c: RealCluster,
+  seed: Seed,
+  clients: RealNode[],
+  onError: (error: unknown) => void,
+): Promise<Map<string, InjectableClock>> {
+  const clocks = new Map<string, InjectableClock>();
+  for (const spec of c.clients) {
+    const clock = new InjectableClock({
+      offsetMs: spec.clock?.initialOffsetMs ?? 0,
+      driftPpm: spec.clock?.driftPpm ?? 0,
+    });
+    clocks.set(spec.id, clock);
+    const node = new RealNode({
+      id: spec.id,
+      peers: c.nodeIds.filter((x) => x !== spec.id),
+      addresses: c.network.addressBookOf(spec.id),
+      factory: spec.factory,
+      storage: new StableStorage(),
+      random: Rng.fromSeed(seed).derive(`real/${spec.id}/incarnation/0`),
+      clock,
+      transport: {
+        maxFrameBytes: c.maxFrameBytes,
+        ...(c.hmacKey === undefined ? {} : { hmacKey: c.hmacKey }),
+      },
+      onError,
+    });
+    clients.push(node);
+    c.network.setTarget(spec.id, await node.listen());
+  }
+  return clocks;
 }
 
 /** The schedule to play: the one given (checked), or one drawn from the seed by the nemesis. */

@@ -20,6 +20,7 @@ import { parseNemesis } from "../../faults/NemesisSchedule.js";
 import { LOGS_DIR, loadRun, saveRun, type RunRecord } from "../../runtime/RealRunFiles.js";
 import { requireReal } from "../../runtime/RealCluster.js";
 import {
+  countOperations,
   runRealTest,
   type NemesisPlan,
   type RealTestEvent,
@@ -90,19 +91,7 @@ export async function testCommand(name: string, options: TestOptions): Promise<n
   const world = await loadWorld(name);
   if (options.recheck !== undefined) return recheck(world, options.recheck, options);
   const variants = resolveVariants(world, options.variant);
-  const timeLimitMs = seconds("--time-limit", options.timeLimit) * 1000;
-  const seed =
-    options.seed === undefined
-      ? Seed.parse(randomBytes(8).readBigUInt64BE(0))
-      : Seed.parse(options.seed);
-  const families = parseNemesis(options.nemesis);
-  const faultsPerMinute = number("--rate", options.rate);
-  const quietTailMs =
-    options.quietTail === undefined ? undefined : seconds("--quiet-tail", options.quietTail) * 1000;
-  const clients = options.clients
-    ?.split(",")
-    .map((c) => c.trim())
-    .filter((c) => c !== "");
+  const settings = parseSettings(options);
   const controller = new AbortController();
   const interrupt = () => {
     if (controller.signal.aborted) process.exit(130);
@@ -112,90 +101,121 @@ export async function testCommand(name: string, options: TestOptions): Promise<n
   };
   process.on("SIGINT", interrupt);
   process.on("SIGTERM", interrupt);
-  const results: { variant: string; dir: string; result: RealTestResult }[] = [];
+  const runs: VariantRun[] = [];
   try {
     for (const variant of variants) {
       if (controller.signal.aborted) break;
-      const dir = resolve(options.out, `${world.name}-${variant}-${seed.toString()}`);
-      const plan = faultPlan(world, variant, seed, options.schedule, {
-        families,
-        faultsPerMinute,
-        ...(quietTailMs === undefined ? {} : { quietTailMs }),
-      });
-      if (!options.json) printHeader(world, variant, seed, timeLimitMs, plan.source);
-      const logs = new NodeLogs(join(dir, LOGS_DIR));
-      let result: RealTestResult;
-      try {
-        result = await runRealTest({
-          world,
-          location: worldLocation(world),
-          variant,
-          seed,
-          timeLimitMs,
-          faults: plan.faults(),
-          clients,
-          hmacKey: options.hmac ? "random" : undefined,
-          maxFrameBytes: integer("--max-frame-bytes", options.maxFrameBytes ?? String(1 << 20)),
-          ...(options.latencyMs === undefined
-            ? {}
-            : { latencyMs: number("--latency-ms", options.latencyMs) }),
-          ...(options.jitterMs === undefined
-            ? {}
-            : { jitterMs: number("--jitter-ms", options.jitterMs) }),
-          signal: controller.signal,
-          onEvent: (event) => {
-            logs.take(event);
-            if (!options.json) printEvent(event, options.log === true);
-          },
-        });
-      } finally {
-        await logs.close();
-      }
-      const record: RunRecord = {
-        world: worldRef(world),
-        variant,
-        seed: seed.toString(),
-        timeLimitMs,
-        endMicros: result.endMicros,
-        interrupted: result.interrupted,
-        faultSource: plan.source,
-        faultsApplied: result.faultsApplied,
-        restarts: result.restarts,
-        unexpectedExits: result.unexpectedExits,
-        frames: result.frames,
-        outcome: result.outcome,
-      };
-      saveRun(dir, record, result.history, result.faults);
-      results.push({ variant, dir, result });
-      if (!options.json) printSummary(world, record, dir);
+      runs.push(await runVariant(world, variant, settings, options, controller.signal));
     }
   } finally {
     process.off("SIGINT", interrupt);
     process.off("SIGTERM", interrupt);
   }
   if (options.json) {
-    console.log(
-      JSON.stringify(
-        results.map(({ variant, dir, result }) => ({
-          world: world.name,
-          variant,
-          seed: seed.toString(),
-          dir,
-          outcome: result.outcome,
-          faultsApplied: result.faultsApplied,
-          restarts: result.restarts,
-          unexpectedExits: result.unexpectedExits,
-          interrupted: result.interrupted,
-        })),
-        null,
-        2,
-      ),
-    );
+    const json = runs.map(({ dir, record }) => ({ dir, ...record }));
+    console.log(JSON.stringify(json, null, 2));
   }
   return exitCode(
     world,
-    results.map(({ variant, result }) => ({ variant, result })),
+    runs.map(({ record }) => ({ variant: record.variant, result: record })),
   );
+}
+
+/** The flags of a run, checked. */
+interface Settings {
+  seed: Seed;
+  timeLimitMs: number;
+  nemesis: NemesisPlan;
+  clients: string[] | undefined;
+  maxFrameBytes: number;
+  latencyMs: number | undefined;
+  jitterMs: number | undefined;
+}
+
+function parseSettings(options: TestOptions): Settings {
+  const quietTail = options.quietTail;
+  return {
+    seed:
+      options.seed === undefined
+        ? Seed.parse(randomBytes(8).readBigUInt64BE(0))
+        : Seed.parse(options.seed),
+    timeLimitMs: seconds("--time-limit", options.timeLimit) * 1000,
+    nemesis: {
+      families: parseNemesis(options.nemesis),
+      faultsPerMinute: number("--rate", options.rate),
+      ...(quietTail === undefined
+        ? {}
+        : { quietTailMs: seconds("--quiet-tail", quietTail) * 1000 }),
+    },
+    clients: options.clients
+      ?.split(",")
+      .map((c) => c.trim())
+      .filter((c) => c !== ""),
+    maxFrameBytes: integer("--max-frame-bytes", options.maxFrameBytes ?? String(1 << 20)),
+    latencyMs:
+      options.latencyMs === undefined ? undefined : number("--latency-ms", options.latencyMs),
+    jitterMs: options.jitterMs === undefined ? undefined : number("--jitter-ms", options.jitterMs),
+  };
+}
+
+interface VariantRun {
+  dir: string;
+  record: RunRecord;
+}
+
+/** One variant for real: run, save, print. */
+async function runVariant(
+  world: Scenario,
+  variant: string,
+  s: Settings,
+  options: TestOptions,
+  signal: AbortSignal,
+): Promise<VariantRun> {
+  const dir = resolve(options.out, `${world.name}-${variant}-${s.seed.toString()}`);
+  const plan = faultPlan(world, variant, s.seed, options.schedule, s.nemesis);
+  if (!options.json) printHeader(world, variant, s.seed, s.timeLimitMs, plan.source);
+  const logs = new NodeLogs(join(dir, LOGS_DIR));
+  let result: RealTestResult;
+  try {
+    result = await runRealTest({
+      world,
+      location: worldLocation(world),
+      variant,
+      seed: s.seed,
+      timeLimitMs: s.timeLimitMs,
+      faults: plan.faults(),
+      clients: s.clients,
+      hmacKey: options.hmac ? "random" : undefined,
+      maxFrameBytes: s.maxFrameBytes,
+      ...(s.latencyMs === undefined ? {} : { latencyMs: s.latencyMs }),
+      ...(s.jitterMs === undefined ? {} : { jitterMs: s.jitterMs }),
+      signal,
+      onEvent: (event) => {
+        logs.take(event);
+        if (!options.json) printEvent(event, options.log === true);
+      },
+    });
+  } finally {
+    await logs.close();
+  }
+  const record: RunRecord = {
+    world: worldRef(world),
+    variant,
+    seed: s.seed.toString(),
+    timeLimitMs: s.timeLimitMs,
+    endMicros: result.endMicros,
+    interrupted: result.interrupted,
+    faultSource: plan.source,
+    faultsApplied: result.faultsApplied,
+    restarts: result.restarts,
+    unexpectedExits: result.unexpectedExits,
+    frames: result.frames,
+    operations: countOperations(result.history),
+    outcome: result.outcome,
+  };
+  saveRun(dir, record, result.history, result.faults);
+  if (!options.json) printSummary(world, record, dir);
+  return { dir, record };
 }
 
 /** `murphy run`'s rule per variant; a node that died by itself, or a cut-short run, is unknown. */
@@ -258,7 +278,7 @@ async function recheck(world: Scenario, dir: string, options: TestOptions): Prom
     nowMicros: () => 0,
   });
   const outcome = await run.check({ history, faults, endMicros: record.endMicros });
-  const rechecked: RunRecord = { ...record, outcome };
+  const rechecked: RunRecord = { ...record, operations: countOperations(history), outcome };
   if (options.json) console.log(JSON.stringify({ dir, outcome }, null, 2));
   else {
     console.log(pc.bold(`murphy test ${worldRef(world)} --recheck ${dir}`) + ` — ${world.title}`);
@@ -367,13 +387,21 @@ function printSummary(world: Scenario, record: RunRecord, dir: string, saved = t
   for (const [property, why] of Object.entries(o.skipped)) {
     console.log(pc.yellow(`  ${property}: not checked (${why})`));
   }
-  const f = o.figures;
+  const n = record.operations;
   console.log(
     pc.dim(
-      `  ${formatNumber(f.operations)} operations (${formatNumber(f.ok)} ok, ${formatNumber(f.info)} info) in ${(record.endMicros / 1e6).toFixed(1)} s; ` +
+      `  ${formatNumber(n.invoked)} operations (${formatNumber(n.ok)} ok, ${formatNumber(n.fail)} fail, ${formatNumber(n.info)} info) in ${(record.endMicros / 1e6).toFixed(1)} s; ` +
         `${record.faultsApplied} faults applied, ${record.restarts} restarts; ${formatNumber(record.frames.carried)} frames, ${formatNumber(record.frames.dropped)} dropped`,
     ),
   );
+  for (const spec of world.figures) {
+    const value = o.figures[spec.name];
+    if (["operations", "ok", "info"].includes(spec.name) || !Number.isFinite(value)) continue;
+    const unit = spec.unit === undefined ? "" : ` ${spec.unit}`;
+    console.log(
+      pc.dim(`  ${(spec.description ?? spec.name).padEnd(44)} ${formatNumber(value)}${unit}`),
+    );
+  }
   if (record.unexpectedExits.length > 0) {
     console.log(
       pc.red(
