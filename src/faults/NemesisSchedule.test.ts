@@ -51,6 +51,26 @@ describe("nemesisSchedule", () => {
     }
   });
 
+  it("splits the servers and puts every client on one side of each split", () => {
+    const actions = nemesisSchedule(Rng.fromSeed(3), { ...options, families: ["partition"] });
+    const splits = actions.filter((a) => a.kind === "partition");
+    expect(splits.length).toBeGreaterThan(10);
+    for (const a of splits) {
+      expect(a.groups.flat().sort()).toEqual([...nodes].sort());
+      for (const group of a.groups) expect(group.some((n) => servers.includes(n))).toBe(true);
+    }
+    const isolated = actions.flatMap((a) => (a.kind === "isolate" ? [a.node] : []));
+    for (const node of isolated) expect(servers).toContain(node);
+    const one = nemesisSchedule(Rng.fromSeed(3), {
+      ...options,
+      servers: ["n1"],
+      nodes: ["n1", "c1"],
+      families: ["partition"],
+    });
+    for (const a of one)
+      if (a.kind !== "heal") expect(a).toMatchObject({ kind: "isolate", node: "c1" });
+  });
+
   it("refuses unknown families, a partition of one node, and a tail as long as the run", () => {
     expect(() => parseNemesis("partition,earthquake")).toThrow(/earthquake/);
     expect(parseNemesis("none")).toEqual([]);

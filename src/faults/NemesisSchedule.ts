@@ -5,8 +5,9 @@
 // that do not overlap (partitions heal before the next one; one pause, one kill, one clock fault
 // at a time, each on a random server), and the lanes run side by side:
 //
-// - `partition`: a random split, a majority/minority split, one node isolated, a one-way cut or a
-//   ring, over every node (clients included, as in the simulator), healed after 0.5–5 s;
+// - `partition`: the servers split at random or into a majority and a minority (each client goes
+//   with a random side), one server isolated, a one-way cut between two, or a ring; healed after
+//   0.5–5 s;
 // - `pause`: SIGSTOP a server for 0.1–3 s (a GC pause, a VM suspension);
 // - `kill`: SIGKILL a server and restart it 0.2–3 s later (crash-recovery with its disk);
 // - `clock`: step a server's wall clock by ±(50 ms – 30 s) and back 1–5 s later (a bad NTP step
@@ -28,7 +29,7 @@ export type NemesisFamily = (typeof NEMESIS_FAMILIES)[number];
 export interface NemesisOptions {
   /** Nodes that run as processes: targets of pauses, kills and clock faults. */
   servers: readonly string[];
-  /** Every node (servers and clients): the partitions' ground. Default: the servers. */
+  /** Every node (servers and clients); a partition puts each client on one side. Default: the servers. */
   nodes?: readonly string[];
   durationMs: number;
   families: readonly NemesisFamily[];
@@ -97,7 +98,8 @@ function spanMs(rng: Rng, lo: number, hi: number, roomMs: number): number {
 const DRAWS: Record<NemesisFamily, (o: Required<NemesisOptions>) => Draw> = {
   partition: (o) => (rng, atMs, roomMs) => {
     const d = spanMs(rng, 500, 5_000, roomMs);
-    const open = partitionAction(rng, o.nodes, atMs);
+    const clients = o.nodes.filter((n) => !o.servers.includes(n));
+    const open = partitionAction(rng, o.servers, clients, atMs);
     return { actions: [open, { atMs: atMs + d, kind: "heal" }], endMs: atMs + d };
   },
   pause: (o) => (rng, atMs, roomMs) => {
@@ -150,13 +152,31 @@ const DRAWS: Record<NemesisFamily, (o: Required<NemesisOptions>) => Draw> = {
   },
 };
 
-function partitionAction(rng: Rng, nodes: readonly string[], atMs: number): FaultAction {
-  const shuffled = rng.shuffle([...nodes]);
-  const forms = nodes.length >= 3 ? ["split", "majority", "isolate", "cut", "ring"] : ["split"];
-  switch (rng.pick(forms)) {
+/**
+ * A partition of the servers; each client goes with a random side, as a client follows the server
+ * it talks to (Jepsen's clients are bound to nodes). A client with the minority's servers is what
+ * lets a deposed leader, or a primary that does not know it was replaced, answer someone.
+ */
+function partitionAction(
+  rng: Rng,
+  servers: readonly string[],
+  clients: readonly string[],
+  atMs: number,
+): FaultAction {
+  const shuffled = rng.shuffle([...servers]);
+  const withClients = (groups: string[][]): string[][] => {
+    for (const c of clients) groups[rng.int(groups.length)]!.push(c);
+    return groups;
+  };
+  const forms = servers.length >= 3 ? ["split", "majority", "isolate", "cut", "ring"] : ["split"];
+  switch (servers.length < 2 ? "isolate-client" : rng.pick(forms)) {
+    case "isolate-client":
+      // One server: only its clients can be cut off from it.
+      return { atMs, kind: "isolate", node: rng.pick(clients) };
     case "majority": {
-      const size = 1 + rng.int(Math.max(1, Math.floor((nodes.length - 1) / 2)));
-      return { atMs, kind: "partition-majority", minority: shuffled.slice(0, size) };
+      const size = 1 + rng.int(Math.max(1, Math.floor((servers.length - 1) / 2)));
+      const groups = withClients([shuffled.slice(0, size), shuffled.slice(size)]);
+      return { atMs, kind: "partition", groups };
     }
     case "isolate":
       return { atMs, kind: "isolate", node: shuffled[0]! };
@@ -165,8 +185,9 @@ function partitionAction(rng: Rng, nodes: readonly string[], atMs: number): Faul
     case "ring":
       return { atMs, kind: "ring", order: shuffled };
     default: {
-      const cut = 1 + rng.int(nodes.length - 1);
-      return { atMs, kind: "partition", groups: [shuffled.slice(0, cut), shuffled.slice(cut)] };
+      const cut = 1 + rng.int(servers.length - 1);
+      const groups = withClients([shuffled.slice(0, cut), shuffled.slice(cut)]);
+      return { atMs, kind: "partition", groups };
     }
   }
 }
@@ -212,6 +233,15 @@ function validate(options: NemesisOptions): Required<NemesisOptions> {
       value: families,
       expected: "no partition in a world of one node",
       fix: "leave partition out of --nemesis",
+    });
+  }
+  const stranger = servers.find((s) => !nodes.includes(s));
+  if (stranger !== undefined) {
+    throw new ConfigError({
+      field: "nemesis.servers",
+      value: stranger,
+      expected: "one of the nodes",
+      fix: "list every server among nodes",
     });
   }
   return {
