@@ -38,19 +38,19 @@ export interface RealNodeOptions {
   addresses: Readonly<Record<NodeId, Address>>;
   factory: NodeFactory;
   /** How many times this node has restarted (0 on first start). */
-  incarnation?: number;
+  incarnation?: number | undefined;
   /** Default: in memory (a client's; nothing survives the process). */
-  storage?: Storage;
+  storage?: Storage | undefined;
   /** `ctx.random`; default a stream seeded from the OS's randomness. */
-  random?: Rng;
-  clock?: InjectableClock;
+  random?: Rng | undefined;
+  clock?: InjectableClock | undefined;
   /** Where to listen: 127.0.0.1 and a port the OS picks, unless told otherwise. */
-  listen?: { host?: string; port?: number };
-  transport?: TransportOptions;
+  listen?: { host?: string; port?: number } | undefined;
+  transport?: TransportOptions | undefined;
   /** Where `ctx.log` lines and dropped-frame notices go (default: nowhere). */
-  log?: (text: string) => void;
+  log?: ((text: string) => void) | undefined;
   /** A handler threw or rejected (default: rethrown, which ends the process as a crash would). */
-  onError?: (error: unknown) => void;
+  onError?: ((error: unknown) => void) | undefined;
 }
 
 interface PendingRequest {

@@ -28,18 +28,18 @@ export interface Address {
 
 export interface TransportOptions {
   /** A shared key: every frame carries an HMAC-SHA256, and frames without a valid one are dropped. */
-  hmacKey?: FrameKey;
+  hmacKey?: FrameKey | undefined;
   /** The largest frame accepted or sent, MAC included (default 1 MiB). */
-  maxFrameBytes?: number;
+  maxFrameBytes?: number | undefined;
   /**
    * Answer nodes not in the address book at the port their hello names (on the address they
    * connected from): how clients join a `murphy cluster`. Off by default: unknown senders are dropped.
    */
-  acceptUnknownPeers?: boolean;
+  acceptUnknownPeers?: boolean | undefined;
   /** Frames held per peer while its connection opens (default 1,024); beyond that they are lost. */
-  maxQueuedFrames?: number;
+  maxQueuedFrames?: number | undefined;
   /** Inbound connections held at once (default 256); more are refused. */
-  maxInboundConnections?: number;
+  maxInboundConnections?: number | undefined;
 }
 
 export type Rejection = FrameRejection | "misaddressed" | "unknown-peer";
