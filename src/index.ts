@@ -37,6 +37,10 @@ export type { TimeoutPolicy, WithTimeoutOptions, HlcTimestamp } from "./primitiv
 // Production defaults for the remedies: the real clock, timers and randomness.
 export { realRuntime, RealClock, RealTimers, CryptoRandom } from "./runtime/index.js";
 
+// The real world: the same nodes on TCP, real clocks and disks; a real test under injected faults.
+export { startRealNode, RealNode, InjectableClock, FileStorage, runRealTest } from "./runtime/index.js";
+export type { RealNodeOptions, Address, TransportOptions, ClockState, RealTestOptions, RealTestResult } from "./runtime/index.js";
+
 // Reference systems on the node API.
 export { pbftConfig, pbftReplica, pbftClient, Keyring } from "./systems/pbft/index.js";
 export type { PbftConfig, PbftOptions, PbftObserver, PbftClientOptions } from "./systems/pbft/index.js";

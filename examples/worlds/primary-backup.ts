@@ -210,4 +210,6 @@ export default defineWorld({
     linearizable: ({ history }) => checkLinearizability(history, registerModel),
   },
   defaultSeeds: 200,
+  // For `murphy test` and `murphy cluster`: the clients run in the harness, the replicas as processes.
+  real: { clients: ["c1", "c2"] },
 });

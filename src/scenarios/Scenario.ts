@@ -9,6 +9,7 @@ import type { Seed } from "../core/Rng.js";
 import type { FaultAction } from "../faults/FaultAction.js";
 import type { WorldTraceOptions } from "../world/ClockProbe.js";
 import type { History } from "../workload/Operation.js";
+import type { RealWorld } from "./RealWorld.js";
 import type { VariantSummary } from "./VariantSummary.js";
 
 export type Verdict = "held" | "violated" | "unknown";
@@ -105,6 +106,8 @@ export interface Scenario {
   faultSchedule?(options: { seed: Seed; variant: string }): FaultAction[];
   /** Optional scenario-specific lines for the report (e.g. a per-case table). */
   report?(summaries: readonly VariantSummary[]): string[];
+  /** How the world runs as real processes (`murphy test`, `murphy cluster`); defineWorld's have it. */
+  real?: RealWorld;
 }
 
 /** Folds several world hashes into one, order-sensitively. */

@@ -20,6 +20,7 @@ import type { LinearizabilityResult } from "../check/LinearizabilityResult.js";
 import type { CheckReport } from "../check/CheckReport.js";
 import { HistoryRecorder } from "../workload/HistoryRecorder.js";
 import type { History } from "../workload/Operation.js";
+import { realWorld, validateRealSpec, type RealWorldSpec } from "./RealWorld.js";
 import type { VariantSummary } from "./VariantSummary.js";
 import type {
   FigureKind,
@@ -141,6 +142,11 @@ export interface WorldSpec<S = undefined> {
   defaultSeeds?: number;
   /** Bound on the recorded history (default 100,000 operations). */
   maxOperations?: number;
+  /**
+   * For `murphy test` and `murphy cluster`: which nodes are clients (run by the harness, which
+   * records their history); every other node runs as an OS process. The simulator ignores it.
+   */
+  real?: RealWorldSpec;
 }
 
 const HISTORY_FIGURES: readonly FigureSpec[] = [
@@ -165,6 +171,7 @@ const WORLD_SPEC_KEYS: readonly (keyof WorldSpec)[] = [
   "report",
   "defaultSeeds",
   "maxOperations",
+  "real",
 ];
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
@@ -201,9 +208,9 @@ export function defineWorld<S = undefined>(spec: WorldSpec<S>): Scenario {
   };
   const build = (seed: Seed, variant: string) => {
     requireKnownVariant(variant);
-    const clock: { sim?: Simulation } = {};
+    const clock: { sim?: Simulation; real?: () => number } = {};
     const history = new HistoryRecorder({
-      nowMicros: () => clock.sim?.now ?? 0,
+      nowMicros: () => clock.real?.() ?? clock.sim?.now ?? 0,
       maxOperations: s.maxOperations ?? 100_000,
     });
     const root = Rng.fromSeed(seed).derive(`world/${s.name}/${variant}`);
@@ -212,7 +219,7 @@ export function defineWorld<S = undefined>(spec: WorldSpec<S>): Scenario {
       variant,
       history,
       random: (label) => root.derive(label),
-      nowMs: () => (clock.sim?.now ?? 0) / 1000,
+      nowMs: () => (clock.real?.() ?? clock.sim?.now ?? 0) / 1000,
     };
     const state = s.state === undefined ? (undefined as S) : s.state(setup);
     const nodes = s.nodes({ ...setup, state });
@@ -285,6 +292,15 @@ export function defineWorld<S = undefined>(spec: WorldSpec<S>): Scenario {
         options.observe?.({ label, history: result.history, checks }),
       );
     },
+    real: realWorld(
+      s,
+      (seed, variant, nowMicros) => {
+        const built = build(seed, variant);
+        built.clock.real = nowMicros;
+        return built;
+      },
+      (spec, result) => outcomeOf(spec, result, () => {}),
+    ),
   };
 }
 
@@ -404,6 +420,7 @@ function validateSpec<S>(spec: WorldSpec<S>): WorldSpec<S> {
   if (spec.defaultSeeds !== undefined) requireInteger(field("defaultSeeds"), spec.defaultSeeds, 1);
   if (spec.maxOperations !== undefined)
     requireInteger(field("maxOperations"), spec.maxOperations, 1);
+  if (spec.real !== undefined) validateRealSpec(field("real"), spec.real);
   return spec;
 }
 
