@@ -2,6 +2,7 @@
 import type { Command } from "commander";
 import { registerCheckCommand } from "./check.js";
 import { registerListCommand } from "./list.js";
+import { registerMaelstromCommand } from "./maelstrom.js";
 import { registerMergeCommand } from "./merge.js";
 import { registerReplayCommand } from "./replay.js";
 import { registerRunCommand } from "./run.js";
@@ -18,4 +19,5 @@ export function registerCommands(program: Command): void {
   registerShowCommand(program);
   registerMergeCommand(program);
   registerCheckCommand(program);
+  registerMaelstromCommand(program);
 }
