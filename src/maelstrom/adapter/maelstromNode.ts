@@ -51,6 +51,20 @@ export function maelstromNode(factory: NodeFactory): NodeFactory {
   return (outer) => new Adapter(outer, factory).handlers();
 }
 
+/** Microtask ticks a settled request's continuations get before the event counts as handled. */
+const CONTINUATION_TICKS = 32;
+
+/**
+ * A request's promise is a plain one that the adapter settles, so the simulator's kernel cannot
+ * see who awaits it. Returning this from the handler that settled it tells the kernel that async
+ * work is under way and holds the event open for a few ticks, so the node's `.then`/`await`
+ * continuation runs at the virtual time of the reply (deterministically, as everything does). A
+ * continuation that suspends longer goes on in a later event, still deterministically.
+ */
+async function continuations(): Promise<void> {
+  for (let i = 0; i < CONTINUATION_TICKS; i++) await null;
+}
+
 class Adapter {
   private inner: NodeHandlers | undefined;
   private innerCtx: NodeContext | undefined;
@@ -85,7 +99,7 @@ class Adapter {
       const waiting = this.pending.get(wire.in_reply_to);
       if (waiting !== undefined && waiting.to === message.from) {
         this.settle(wire.in_reply_to, waiting, message.from, wire);
-        return;
+        return continuations();
       }
     }
     const inner: Message =
@@ -178,9 +192,9 @@ class Adapter {
     const msgId = this.nextMsgId++;
     return new Promise<R>((resolve, reject) => {
       const timer = this.outer.setTimer(timeoutMs, () => {
-        if (this.pending.delete(msgId)) {
-          reject(new TimeoutError(`request ${msgId} to ${to}`, timeoutMs));
-        }
+        if (!this.pending.delete(msgId)) return;
+        reject(new TimeoutError(`request ${msgId} to ${to}`, timeoutMs));
+        return continuations();
       });
       this.pending.set(msgId, {
         to,

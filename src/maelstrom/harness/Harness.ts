@@ -355,7 +355,11 @@ class ClientDriver {
     this.ctx.setTimer(this.stagger(), () => this.invoke());
   }
 
-  /** Jepsen's stagger: a uniform pause of mean concurrency / rate between one client's calls. */
+  /**
+   * Jepsen's stagger: a uniform pause of mean concurrency / rate between one client's invocations,
+   * so the clients together invoke `--rate` operations a second while their calls are quicker than
+   * that; a client whose call takes longer invokes again as soon as it returns.
+   */
   private stagger(): number {
     const h = this.harness;
     return this.ctx.random.float() * 2 * ((1000 * h.options.concurrency) / h.options.rate);
@@ -371,7 +375,8 @@ class ClientDriver {
     }
     const op = this.client.next(this.ctx.random);
     const handle = h.history.invoke(this.process, op.f, op.input);
-    const next = () => this.ctx.setTimer(this.stagger(), () => this.invoke());
+    const dueMs = h.nowMs() + this.stagger();
+    const next = () => this.ctx.setTimer(Math.max(0, dueMs - h.nowMs()), () => this.invoke());
     this.rpc.call(
       node,
       op.body,
