@@ -5,9 +5,11 @@
 // what they saw. They are ordinary nodes: the simulator hosts them beside TypeScript nodes, and the
 // real-time host beside spawned binaries, so both worlds run the same harness.
 //
-// Time: the run starts at 0 with `init`; clients start when every node has answered (and taken its
-// setup), or at `--init-timeout`; they stop invoking at `--time-limit`; the final operations start
-// `--recovery-time` later and get a bounded budget. A client whose request times out records
+// Time: the run starts at 0 with `init`. The workload starts when every node has answered (and
+// taken its setup), or at `--init-timeout`: clients start invoking, and the fault schedule starts
+// (its times count from here, so a slow start-up eats no fault and no operation); clients stop
+// `--time-limit` later; the final operations start `--recovery-time` after that and get a bounded
+// budget. A client whose request times out records
 // `info` and continues as a new process (Jepsen's rule: the old one may still be in flight).
 
 import { describeErrorCode, isDefiniteError } from "../protocol/MaelstromErrorCode.js";
@@ -45,6 +47,8 @@ export interface HarnessConfig {
   readonly faults: readonly FaultAction[];
   /** The world's time in microseconds: virtual in the simulator, monotonic in real runs. */
   readonly nowMicros: () => number;
+  /** Starts the fault schedule, its times counted from `offsetMs` (when the workload starts). */
+  readonly startFaults: (offsetMs: number) => void;
   /** Called once when the final operations are done (or their budget ran out). */
   readonly onDone?: () => void;
 }
@@ -63,10 +67,8 @@ export class MaelstromHarness {
   readonly history: HistoryRecorder;
   readonly problems: HarnessProblem[] = [];
   readonly run: WorkloadRun;
-  /** When the run is over at the latest: the final operations' budget included. */
+  /** When the run is over at the latest: a slow init and the final operations' budget included. */
   readonly deadlineMs: number;
-  /** When the final operations start. */
-  readonly finalStartMs: number;
   /** When clients started (undefined until they do). */
   mainStartMs: number | undefined;
   finished = false;
@@ -76,6 +78,7 @@ export class MaelstromHarness {
   private readonly drivers: ClientDriver[] = [];
   private nextProcess = 0;
   private started = false;
+  private readonly onMainStart: ((startMs: number) => void)[] = [];
 
   constructor(private readonly config: HarnessConfig) {
     const options = config.options;
@@ -84,8 +87,8 @@ export class MaelstromHarness {
     this.clients = Array.from({ length: options.concurrency }, (_, i) => `c${i + 1}`);
     this.history = new HistoryRecorder({ nowMicros: config.nowMicros, maxOperations: 1_000_000 });
     this.run = config.workload.start({ options, nodes: this.nodes });
-    this.finalStartMs = options.timeLimitMs + options.recoveryMs;
-    this.deadlineMs = this.finalStartMs + finalBudgetMs(options) + 1;
+    this.deadlineMs =
+      options.initTimeoutMs + options.timeLimitMs + options.recoveryMs + finalBudgetMs(options) + 1;
   }
 
   nowMs(): number {
@@ -153,8 +156,21 @@ export class MaelstromHarness {
     if (this.started) return;
     if (!force && (this.ready.size < this.nodes.length || this.setupPending.size > 0)) return;
     this.started = true;
-    this.mainStartMs = this.nowMs();
+    const start = this.nowMs();
+    this.mainStartMs = start;
+    this.config.startFaults(start);
+    for (const callback of this.onMainStart) callback(start);
     for (const driver of this.drivers) driver.begin();
+  }
+
+  /** Calls `callback` with the workload's start time when it starts. */
+  whenStarted(callback: (startMs: number) => void): void {
+    this.onMainStart.push(callback);
+  }
+
+  /** When clients stop invoking (Infinity before the workload starts). */
+  get mainEndMs(): number {
+    return this.mainStartMs === undefined ? Infinity : this.mainStartMs + this.options.timeLimitMs;
   }
 
   finish(): void {
@@ -199,6 +215,8 @@ function record(handle: OperationHandle, outcome: OpOutcome): void {
 
 class Controller {
   private readonly rpc: Rpc;
+  /** How many times each node was sent init: a restart's init supersedes the one before. */
+  private readonly inits = new Map<string, number>();
 
   constructor(
     private readonly harness: MaelstromHarness,
@@ -224,16 +242,21 @@ class Controller {
     const h = this.harness;
     for (const node of h.nodes) this.init(node);
     this.ctx.setTimer(h.options.initTimeoutMs, () => h.maybeStart(true));
-    for (const restart of restartsOf(h.faults)) {
-      // Just after the node is back: the host restarts it at that instant.
-      this.ctx.setTimer(Math.max(0, restart.atMs + 1 - h.nowMs()), () => this.init(restart.node));
-    }
-    this.ctx.setTimer(h.finalStartMs - h.nowMs(), () => this.finalPhase());
-    this.ctx.setTimer(h.deadlineMs - 1 - h.nowMs(), () => h.finish());
+    h.whenStarted((startMs) => {
+      for (const restart of restartsOf(h.faults)) {
+        // Just after the node is back: the host restarts it at that instant.
+        this.ctx.setTimer(startMs + restart.atMs + 1 - h.nowMs(), () => this.init(restart.node));
+      }
+      const finalStartMs = h.mainEndMs + h.options.recoveryMs;
+      this.ctx.setTimer(finalStartMs - h.nowMs(), () => this.finalPhase());
+      this.ctx.setTimer(finalStartMs + finalBudgetMs(h.options) - h.nowMs(), () => h.finish());
+    });
   }
 
   private init(node: string): void {
     const h = this.harness;
+    const generation = (this.inits.get(node) ?? 0) + 1;
+    this.inits.set(node, generation);
     const body = { type: "init", node_id: node, node_ids: [...h.nodes] };
     this.rpc.call(
       node,
@@ -251,7 +274,12 @@ class Controller {
         h.markReady(node, setup !== undefined);
         if (setup !== undefined) this.setup(node, setup);
       },
-      () => h.problem(node, `never answered init within ${h.options.initTimeoutMs} ms`),
+      () => {
+        // A node killed before it answered is sent init again when it restarts: only the last counts.
+        if (this.inits.get(node) === generation) {
+          h.problem(node, `never answered init within ${h.options.initTimeoutMs} ms`);
+        }
+      },
     );
   }
 
@@ -367,7 +395,7 @@ class ClientDriver {
 
   private invoke(): void {
     const h = this.harness;
-    if (h.nowMs() >= h.options.timeLimitMs) return;
+    if (h.nowMs() >= h.mainEndMs) return;
     const node = h.nodeFor(this.index);
     if (node === undefined) {
       this.ctx.setTimer(NO_NODE_RETRY_MS, () => this.invoke());

@@ -71,7 +71,7 @@ export interface MaelstromTestInput {
   requestTimeoutMs?: number;
   /** murphy: seconds between the end of the workload (faults healed) and the final reads. */
   recoveryS?: number;
-  /** murphy: how long a node has to answer `init`. */
+  /** murphy: how long a node has to answer `init` (default 10 s; the workload waits for all). */
   initTimeoutMs?: number;
 }
 

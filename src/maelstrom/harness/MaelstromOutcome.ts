@@ -150,7 +150,7 @@ export function formatOutcome(outcome: MaelstromOutcome): string[] {
     );
   }
   if (outcome.nemesis.length > 0) {
-    lines.push(`nemesis: ${outcome.nemesis.length} episodes`);
+    lines.push(`nemesis: ${outcome.nemesis.length} episodes (ms from the start of the workload)`);
     for (const e of outcome.nemesis.slice(0, 8))
       lines.push(`  ${e.startMs}–${e.endMs} ms ${e.description}`);
     if (outcome.nemesis.length > 8) lines.push(`  … ${outcome.nemesis.length - 8} more`);

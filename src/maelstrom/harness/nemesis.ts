@@ -7,6 +7,8 @@
 // cut clients and services off (they would form a group of their own), so a partition here is a
 // set of one-way `cut`s between every pair of nodes on different sides, closed by one `heal`. The
 // schedule is plain data: it is printed, written with `--faults-out` and replayed with `--faults`.
+// Its times are milliseconds from the start of the workload (when every node has answered init),
+// not from the start of the processes, so a slow start-up shifts the faults with the clients.
 
 import type { Rng } from "../../core/Rng.js";
 import type { FaultAction } from "../../faults/FaultAction.js";

@@ -118,6 +118,11 @@ class RealTimeHost {
       workload: WORKLOADS[options.workload],
       faults: actions,
       nowMicros: () => this.nowMicros(),
+      startFaults: (offsetMs) => {
+        for (const action of this.actions) {
+          this.timers.set(offsetMs + action.atMs - this.nowMs(), () => this.applyFault(action));
+        }
+      },
       onDone: () => this.finished(),
     });
     const endpoints = this.harness.endpoints();
@@ -164,8 +169,6 @@ class RealTimeHost {
     });
     if (this.extra.signal?.aborted) return;
     for (const id of this.harness.nodes) this.spawn(id);
-    for (const action of this.actions)
-      this.timers.set(action.atMs - this.nowMs(), () => this.applyFault(action));
     for (const [id, handlers] of this.locals) this.guard(id, () => handlers.onStart?.());
     await done;
   }

@@ -4,8 +4,8 @@
 // same trace, byte for byte, for the same seed.
 import { describe, expect, it } from "vitest";
 import { createNode } from "../../../examples/maelstrom/node.mjs";
-import broadcastNode from "../../../examples/maelstrom/broadcast.ts";
-import echoNode from "../../../examples/maelstrom/echo.ts";
+import broadcastNode from "../../../examples/maelstrom/broadcast.js";
+import echoNode from "../../../examples/maelstrom/echo.js";
 import type { NodeFactory } from "../../sim/NodeApi.js";
 import {
   maelstromTestOptions,

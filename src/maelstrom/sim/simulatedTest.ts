@@ -18,6 +18,9 @@ import { NetStats } from "../harness/NetStats.js";
 import { nemesisSchedule, type NemesisEpisode } from "../harness/nemesis.js";
 import { WORKLOADS } from "../workloads/index.js";
 
+/** The simulation runs in slices of this much virtual time, checking between them for the end. */
+const RUN_SLICE_MS = 100;
+
 export interface SimulatedTestOptions {
   /** Run under this schedule instead of the seed's nemesis (a replayed or shrunk one). */
   readonly faults?: readonly FaultAction[];
@@ -38,7 +41,7 @@ export function testFaults(
   return nemesisSchedule(Rng.fromSeed(options.seed).derive("maelstrom/nemesis"), {
     kinds: options.nemesis,
     nodes: nodeIdsOf(options.nodeCount),
-    fromMs: Math.min(options.initTimeoutMs, options.timeLimitMs / 10),
+    fromMs: Math.min(500, options.timeLimitMs / 10),
     untilMs: options.timeLimitMs,
     intervalMs: options.nemesisIntervalMs,
   });
@@ -73,6 +76,10 @@ export async function runSimulatedTest(
     workload: WORKLOADS[options.workload],
     faults: actions,
     nowMicros: () => clock.sim?.now ?? 0,
+    startFaults(offsetMs) {
+      const sim = clock.sim!;
+      for (const action of actions) sim.at(offsetMs + action.atMs, () => sim.inject(action));
+    },
   });
   const nodes: Record<string, NodeFactory> = {};
   const server = extra.protocol === "maelstrom" ? node : maelstromNode(node);
@@ -83,7 +90,6 @@ export async function runSimulatedTest(
     seed: options.seed,
     nodes,
     network: { latency: options.latency, links: serverLinks(options) },
-    faults: actions,
     ...(extra.trace === undefined ? {} : { trace: extra.trace }),
   });
   clock.sim = sim;
