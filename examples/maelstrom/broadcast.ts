@@ -26,8 +26,11 @@ const broadcast: NodeFactory = (ctx) => {
   const add = (message: number, from: string | undefined) => {
     if (seen.has(message)) return;
     seen.add(message);
-    for (const n of neighbours)
-      if (n !== from) unacked.get(n)?.add(message) ?? unacked.set(n, new Set([message]));
+    for (const n of neighbours) {
+      if (n === from) continue;
+      if (!unacked.has(n)) unacked.set(n, new Set());
+      unacked.get(n)!.add(message);
+    }
   };
 
   const gossip = () => {

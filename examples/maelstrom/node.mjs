@@ -16,6 +16,7 @@
 // function every so many ms): run as a program it is stdin/stdout and real timers; murphy's tests
 // also run the same function inside the simulator.
 
+/* global process, setInterval, performance */
 import { pathToFileURL } from "node:url";
 
 export function createNode(env, mode, bug) {
@@ -276,8 +277,9 @@ export function createNode(env, mode, bug) {
 }
 
 function withoutIds(body) {
-  const { msg_id: _m, in_reply_to: _r, ...rest } = body;
-  return rest;
+  return Object.fromEntries(
+    Object.entries(body).filter(([k]) => k !== "msg_id" && k !== "in_reply_to"),
+  );
 }
 
 function main() {

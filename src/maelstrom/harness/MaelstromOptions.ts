@@ -175,10 +175,7 @@ export function maelstromTestOptions(input: MaelstromTestInput): MaelstromTestOp
     duplicateProbability: probability(input.duplicateProbability ?? 0, "--duplicate"),
     requestTimeoutMs,
     recoveryMs: Math.round(requireNonNegative("--recovery-time", input.recoveryS ?? 5) * 1000),
-    initTimeoutMs: requirePositive(
-      "--init-timeout",
-      input.initTimeoutMs ?? Math.min(10_000, timeLimitMs),
-    ),
+    initTimeoutMs: requirePositive("--init-timeout", input.initTimeoutMs ?? 10_000),
   };
 }
 

@@ -85,6 +85,8 @@ class NodeSlot {
   proc: NodeProcess | undefined;
   down = false;
   pausedUntilMs = 0;
+  /** Counts pauses: only the timer of the latest one resumes the node. */
+  pauses = 0;
   parked: Delivery[] = [];
   parkedDropped = 0;
 }
@@ -264,8 +266,10 @@ class RealTimeHost {
     const until = Math.max(slot.pausedUntilMs, this.nowMs() + durationMs);
     if (slot.pausedUntilMs === 0) slot.proc.signal("SIGSTOP");
     slot.pausedUntilMs = until;
+    const pause = ++slot.pauses;
+    // Real timers may fire a little early or late: the latest pause's timer resumes, whenever.
     this.timers.set(until - this.nowMs(), () => {
-      if (slot.pausedUntilMs === 0 || this.nowMs() + 1 < slot.pausedUntilMs) return;
+      if (slot.pausedUntilMs === 0 || pause !== slot.pauses) return;
       slot.pausedUntilMs = 0;
       slot.proc?.signal("SIGCONT");
       const parked = slot.parked;

@@ -160,8 +160,11 @@ class LineWriter {
   write(line: string): void {
     if (this.waiting) {
       if (this.queue.length < this.maxQueued) this.queue.push(line);
-      else if (this.dropped++ % 1000 === 0)
-        this.warn(`stdout is full: ${this.dropped} lines dropped so far`);
+      else if (this.dropped++ % 1000 === 0) {
+        this.warn(
+          `stdout is full (${this.maxQueued} lines waiting): dropped ${this.dropped} so far`,
+        );
+      }
       return;
     }
     if (!this.stream.write(line)) this.waiting = true;
