@@ -264,7 +264,8 @@ export function createNode(env, mode, bug) {
         handlers ??= workload();
         return reply(message, { type: "init_ok" });
       }
-      const handle = handlers?.[body.type];
+      if (handlers === null) return env.log(`${body.type} before init; ignored`);
+      const handle = handlers[body.type];
       if (handle === undefined) {
         env.log(`no handler for ${body.type}`);
         if (body.msg_id !== undefined)

@@ -74,7 +74,9 @@ class Node:
             if self.handlers is None:
                 self.handlers = getattr(self, "workload_" + self.mode.replace("-", "_"))()
             return self.reply(message, {"type": "init_ok"})
-        handler = (self.handlers or {}).get(body["type"])
+        if self.handlers is None:
+            return log(body["type"] + " before init; ignored")
+        handler = self.handlers.get(body["type"])
         if handler is None:
             log("no handler for " + body["type"])
             if "msg_id" in body:

@@ -325,8 +325,7 @@ class Controller {
       if (h.finished) return;
       const op = client.next();
       if (op === undefined) return closed();
-      let current = process;
-      const handle = h.history.invoke(current, op.f, op.input);
+      const handle = h.history.invoke(process, op.f, op.input);
       this.rpc.call(
         node,
         op.body,
@@ -343,7 +342,6 @@ class Controller {
         () => {
           handle.info("timeout");
           process = h.newProcess();
-          current = process;
           step();
         },
       );

@@ -42,7 +42,10 @@ async function echoTest(
     { command: misbehaving, args: [mode, "n1"] },
     {
       ...extra,
-      onSpawn: (_node, pid) => pid !== undefined && pids.push(pid),
+      onSpawn: (node, pid) => {
+        if (pid !== undefined) pids.push(pid);
+        extra.onSpawn?.(node, pid);
+      },
     },
   );
   return { outcome, pids, problems: outcome.problems.map((p) => `${p.node}: ${p.problem}`) };
@@ -100,6 +103,18 @@ describe("a real Maelstrom test with misbehaving nodes", () => {
     const aborted = await echoTest("garbage", { signal: abort.signal }, 30);
     expect(aborted.pids.length).toBe(3);
     expect(aborted.pids.filter(isRunning)).toEqual([]);
+
+    // A test that fails half-way (here: its own hook throws after two nodes started) still stops them.
+    const started: number[] = [];
+    const failing = echoTest("none", {
+      onSpawn: (_node, pid) => {
+        if (pid !== undefined) started.push(pid);
+        if (started.length === 2) throw new Error("the test failed");
+      },
+    });
+    await expect(failing).rejects.toThrow("the test failed");
+    expect(started.length).toBe(2);
+    expect(started.filter(isRunning)).toEqual([]);
 
     const pids: number[] = [];
     const options = maelstromTestOptions({
