@@ -9,7 +9,7 @@ const root = join(import.meta.dirname, "..");
 const BANNED =
   /\b(Math\.random|Date\.now|performance\.now|setTimeout|setInterval|setImmediate|crypto\.randomUUID)\s*\(|new Date\(\)/;
 /** Folders where the real world is the point: real clocks, real timers, real randomness. */
-const REAL_WORLD = ["src/runtime/", "src/cli/"];
+const REAL_WORLD = ["src/runtime/", "src/maelstrom/real/", "src/cli/"];
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
