@@ -131,6 +131,8 @@ export function registerMaelstromCommand(program: Command): void {
     .option("--node-id <id>", "with a world file: which of its nodes")
     .option("--seed <seed>", "the node's random stream (default: random)")
     .action(async (module: string, flags: { nodeId?: string; seed?: string }) => {
+      // stdout carries the protocol: a node's console.log goes to stderr, with its other logs.
+      console.log = console.error;
       const factory = await loadNodeFactory(module, flags.nodeId);
       await runStdioNode(factory, flags.seed === undefined ? {} : { seed: Seed.parse(flags.seed) });
     });
