@@ -58,8 +58,13 @@ export type { History, Operation, OperationStatus, OperationHandle, Value } from
 export {
   checkLinearizability, formatLinearizability, defineModel, registerModel, kvModel, setModel, queueModel, counterModel,
   checkFencing, checkUniqueness, checkDurability, checkCounter, checkSet, checkLiveness, checkByzantineAgreement,
+  findTxnAnomalies, checkTxnConsistency,
 } from "./check/index.js";
-export type { Model, Call, LinearizabilityResult, CheckReport, CheckVerdict } from "./check/index.js";
+export type { Model, Call, LinearizabilityResult, CheckReport, CheckVerdict, TxnAnomaly, TxnConsistencyModel } from "./check/index.js";
+
+// Nodes in any language through the Maelstrom protocol, and murphy's nodes as Maelstrom processes.
+export { maelstromNode, runStdioNode, runSimulatedTest, runRealTest as runMaelstromRealTest, maelstromTestOptions, formatOutcome, MaelstromRpcError } from "./maelstrom/index.js";
+export type { MaelstromTestInput, MaelstromTestOptions, MaelstromOutcome, NodeCommand, RealTestOptions as MaelstromRealTestOptions, SimulatedTestOptions } from "./maelstrom/index.js";
 
 // Pictures of a run: a trace read back from JSON lines, drawn as a text space-time diagram.
 export { spaceTimeDiagram, readTraceJsonl, TraceParseError } from "./report/index.js";

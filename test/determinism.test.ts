@@ -9,7 +9,7 @@ const root = join(import.meta.dirname, "..");
 const BANNED =
   /\b(Math\.random|Date\.now|performance\.now|setTimeout|setInterval|setImmediate|crypto\.randomUUID)\s*\(|new Date\(\)/;
 /** Folders where the real world is the point: real clocks, real timers, real randomness. */
-const REAL_WORLD = ["src/runtime/", "src/cli/"];
+const REAL_WORLD = ["src/runtime/", "src/maelstrom/real/", "src/cli/"];
 /**
  * Files of the simulator that touch the host's event loop on purpose, each with why it cannot
  * change what a run does. Every line that uses a banned global must say so with an eslint comment.

@@ -19,6 +19,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ["scenarios"],
   ["sweep"],
   ["runtime"],
+  ["maelstrom"],
   ["report"],
   ["cli"],
 ];

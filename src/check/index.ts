@@ -6,6 +6,7 @@ export * from "./checkFencing.js";
 export * from "./checkLinearizability.js";
 export * from "./checkLiveness.js";
 export * from "./checkSet.js";
+export * from "./checkTransactions.js";
 export * from "./checkUniqueness.js";
 export * from "./defineModel.js";
 export * from "./formatLinearizability.js";

@@ -10,6 +10,7 @@ import type { FaultAction } from "../faults/FaultAction.js";
 import type { WorldTraceOptions } from "../world/ClockProbe.js";
 import type { History } from "../workload/Operation.js";
 import type { RealWorld } from "./RealWorld.js";
+import type { NodeFactory } from "../sim/NodeApi.js";
 import type { VariantSummary } from "./VariantSummary.js";
 
 export type Verdict = "held" | "violated" | "unknown";
@@ -104,6 +105,11 @@ export interface Scenario {
    * defined with `defineWorld`). Shrinking needs it; a world without it cannot be shrunk.
    */
   faultSchedule?(options: { seed: Seed; variant: string }): FaultAction[];
+  /**
+   * The node factories a seed of a variant runs, by node id, for worlds defined with
+   * `defineWorld`: `murphy maelstrom node ./world.ts --node ID` runs one as a Maelstrom process.
+   */
+  nodeFactories?(options: { seed: Seed; variant: string }): Record<string, NodeFactory>;
   /** Optional scenario-specific lines for the report (e.g. a per-case table). */
   report?(summaries: readonly VariantSummary[]): string[];
   /** How the world runs as real processes (`murphy test`, `murphy cluster`); defineWorld's have it. */

@@ -258,6 +258,12 @@ export function defineWorld<S = undefined>(spec: WorldSpec<S>): Scenario {
       const { setup, nodeIds } = build(seed, variant);
       return scheduleOf(setup, nodeIds);
     },
+    nodeFactories({ seed, variant }) {
+      const { nodes } = build(seed, variant);
+      return Array.isArray(nodes)
+        ? Object.fromEntries(nodes.map((n) => [n.id, n.factory]))
+        : { ...nodes };
+    },
     async run(options: RunSeedOptions): Promise<SeedOutcome> {
       const { seed, variant } = options;
       const { setup, state, nodes, nodeIds, history, clock } = build(seed, variant);

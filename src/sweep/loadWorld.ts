@@ -122,7 +122,7 @@ function isWorld(value: unknown): value is Scenario {
 }
 
 /** Registers tsx's loader hooks once per thread; loading a .ts world needs nothing else. */
-function registerTypescript(): Promise<void> {
+export function registerTypescript(): Promise<void> {
   typescriptLoader ??= import("tsx/esm/api").then(({ register }) => {
     register();
   });

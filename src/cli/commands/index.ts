@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { registerCheckCommand } from "./check.js";
 import { registerClusterCommand } from "./cluster.js";
 import { registerListCommand } from "./list.js";
+import { registerMaelstromCommand } from "./maelstrom.js";
 import { registerMergeCommand } from "./merge.js";
 import { registerReplayCommand } from "./replay.js";
 import { registerRunCommand } from "./run.js";
@@ -22,4 +23,5 @@ export function registerCommands(program: Command): void {
   registerCheckCommand(program);
   registerTestCommand(program);
   registerClusterCommand(program);
+  registerMaelstromCommand(program);
 }

@@ -1,0 +1,16 @@
+export * from "./adapter/maelstromNode.js";
+export * from "./adapter/loadNodeFactory.js";
+export * from "./protocol/MaelstromMessage.js";
+export * from "./protocol/MaelstromErrorCode.js";
+export * from "./protocol/LineSplitter.js";
+export * from "./harness/MaelstromOptions.js";
+export * from "./harness/MaelstromOutcome.js";
+export * from "./harness/Harness.js";
+export * from "./harness/nemesis.js";
+export * from "./harness/topology.js";
+export * from "./services/services.js";
+export * from "./workloads/index.js";
+export type * from "./workloads/Workload.js";
+export * from "./sim/simulatedTest.js";
+export * from "./real/realTest.js";
+export * from "./real/runStdioNode.js";
