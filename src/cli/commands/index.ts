@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { registerCheckCommand } from "./check.js";
 import { registerListCommand } from "./list.js";
 import { registerMergeCommand } from "./merge.js";
+import { registerRealCommand } from "./real.js";
 import { registerReplayCommand } from "./replay.js";
 import { registerRunCommand } from "./run.js";
 import { registerShowCommand } from "./show.js";
@@ -18,4 +19,5 @@ export function registerCommands(program: Command): void {
   registerShowCommand(program);
   registerMergeCommand(program);
   registerCheckCommand(program);
+  registerRealCommand(program);
 }
