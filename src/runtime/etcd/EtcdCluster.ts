@@ -95,6 +95,8 @@ const STOP_GRACE_MS = 5_000;
 
 export class EtcdCluster {
   readonly members: EtcdMember[];
+  /** Every process ID a member ever had, restarts included: all gone after `stop()`. */
+  readonly spawnedPids: number[] = [];
   private readonly processes = new Map<number, ChildProcess>();
   private stopped = false;
   private readonly exitHook = () => this.killNow();
@@ -279,6 +281,7 @@ export class EtcdCluster {
       child.on("error", () => undefined); // a failed spawn shows as an exit; the log says why
       this.processes.set(member.index, child);
       member.pid = child.pid;
+      if (child.pid !== undefined) this.spawnedPids.push(child.pid);
       member.state = "running";
       child.once("exit", () => {
         if (this.processes.get(member.index) === child) {

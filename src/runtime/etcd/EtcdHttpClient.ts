@@ -202,6 +202,17 @@ export class EtcdHttpClient implements EtcdLockApi {
     return reply.succeeded === true;
   }
 
+  /** The cluster's members: etcd's member ID (decimal) and name. */
+  async memberList(options?: EtcdCallOptions): Promise<{ id: string; name: string }[]> {
+    const reply = await this.post("/v3/cluster/member/list", {}, options);
+    const members = reply.members;
+    if (!Array.isArray(members)) throw new EtcdReplyError("etcd reply: members is not a list");
+    return members.map((m, i) => {
+      const member = asObject(m, `members[${i}]`);
+      return { id: int64(member, "ID"), name: typeof member.name === "string" ? member.name : "" };
+    });
+  }
+
   /** POSTs to the preferred endpoint, moving on to the next only when a connection is refused. */
   private async post(path: string, body: unknown, options?: EtcdCallOptions): Promise<Json> {
     let lastRefusal: EtcdRequestError | undefined;
