@@ -19,7 +19,7 @@ import {
 import { formatFencingStory, runFencingStory } from "../../runtime/etcd/fencingStory.js";
 import { writeHistoryJsonl } from "../../workload/MurphyJsonl.js";
 
-interface FencingEtcdOptions {
+export interface FencingEtcdOptions {
   rounds: string;
   ttl: string;
   endpoints?: string;
@@ -69,7 +69,7 @@ export function registerRealCommand(program: Command): void {
     });
 }
 
-interface EtcdTestCommandOptions {
+export interface EtcdTestCommandOptions {
   timeLimit: string;
   nemesis: string;
   clients: string;
@@ -94,7 +94,7 @@ function parseNemeses(text: string): EtcdNemesis[] {
   });
 }
 
-async function etcdTestCommand(options: EtcdTestCommandOptions): Promise<number> {
+export async function etcdTestCommand(options: EtcdTestCommandOptions): Promise<number> {
   const timeLimitSeconds = requirePositive("--time-limit", Number(options.timeLimit));
   const clients = requireInteger("--clients", Number(options.clients), 1);
   const nemeses = parseNemeses(options.nemesis);
@@ -132,7 +132,7 @@ async function etcdTestCommand(options: EtcdTestCommandOptions): Promise<number>
   return result.exitCode;
 }
 
-async function fencingEtcdCommand(options: FencingEtcdOptions): Promise<number> {
+export async function fencingEtcdCommand(options: FencingEtcdOptions): Promise<number> {
   const rounds = requireInteger("--rounds", Number(options.rounds), 1);
   const ttlSeconds = requireInteger("--ttl", Number(options.ttl), 1);
   if (!options.json) {
