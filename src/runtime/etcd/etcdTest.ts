@@ -14,6 +14,7 @@
 
 import { randomBytes } from "node:crypto";
 import { checkLinearizability } from "../../check/checkLinearizability.js";
+import { casKvModel } from "../../check/models/casKvModel.js";
 import type { LinearizabilityResult } from "../../check/LinearizabilityResult.js";
 import { ConfigError, MurphyError } from "../../core/errors.js";
 import { Rng, Seed } from "../../core/Rng.js";
@@ -25,7 +26,6 @@ import { RealClock } from "../RealClock.js";
 import { EtcdCluster } from "./EtcdCluster.js";
 import { EtcdProxyNetwork } from "./EtcdFaultProxy.js";
 import { EtcdHttpClient } from "./EtcdHttpClient.js";
-import { etcdKvModel } from "./etcdKvModel.js";
 
 export const ETCD_NEMESES = ["partition", "pause", "kill"] as const;
 export type EtcdNemesis = (typeof ETCD_NEMESES)[number];
@@ -145,7 +145,7 @@ export async function runEtcdTest(options: EtcdTestOptions = {}): Promise<EtcdTe
     await network.close();
   }
   log(`checking ${history.length} operations for linearizability (per key)`);
-  const linearizability = checkLinearizability(history, etcdKvModel, {
+  const linearizability = checkLinearizability(history, casKvModel, {
     timeoutMs: options.checkTimeoutMs ?? 60_000,
     clock,
   });
@@ -316,7 +316,7 @@ export function formatEtcdTest(result: EtcdTestResult): string[] {
       `reads ${result.serializableReads ? "serializable (the broken path)" : "linearizable"}`,
     `operations: ${ops.total} (${ops.ok} ok, ${ops.fail} fail, ${ops.info} info = ${(share * 100).toFixed(1)}% indeterminate)`,
     `faults: ${result.faults.length} (${byKind.join(", ")})`,
-    `verdict: ${result.verdict} (kv model per key: ${result.linearizability.stats.partitions} keys, ` +
+    `verdict: ${result.verdict} (cas-kv model, per key: ${result.linearizability.stats.partitions} keys, ` +
       `${result.linearizability.stats.steps} steps)`,
   ];
 }

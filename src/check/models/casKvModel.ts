@@ -1,13 +1,14 @@
-// The model `murphy test etcd` checks its history against: keys that are independent registers
-// with read, write and compare-and-set, checked per key (each key is its own part, so a long
-// history stays fast to check). Within a part there is one key, so the state is that key's value.
+// Keys that are independent registers with read, write and compare-and-set (Jepsen's independent
+// cas-register; what `murphy real etcd-test` records), checked per key: each key is its own part,
+// so a long history stays fast to check. Within a part there is one key, so the state is that
+// key's value.
 //
 //   read({key})             → the value, or null for a key never written
 //   write({key, value})     → stores value
 //   cas({key, from, to})    → true and stores `to` when the value equals `from`, else false
 
-import { defineModel } from "../../check/defineModel.js";
-import type { Call } from "../../check/Model.js";
+import { defineModel } from "../defineModel.js";
+import type { Call } from "../Model.js";
 import {
   canonicalValue,
   hashValue,
@@ -21,8 +22,8 @@ function field(input: Value, name: string): Value {
   return ((input as ValueObject)[name] ?? null) as Value;
 }
 
-export const etcdKvModel = defineModel<Value>({
-  name: "kv (cas registers, per key)",
+export const casKvModel = defineModel<Value>({
+  name: "cas-kv",
   init: () => null,
   apply(state, f, input) {
     if (f === "read") return { state, output: state };
