@@ -89,13 +89,13 @@ async function loseWhileCutOff(stepWallMs: number) {
       api: link,
       clock,
       timers,
-      ttlSeconds: 2,
-      requestTimeoutMs: 1_500,
+      ttlSeconds: 3,
+      requestTimeoutMs: 2_500,
     });
     const lock = await EtcdLock.acquire({ api: link, lease, key: "held", clock, timers });
-    // Keep-alives crawl both ways: a holder that counted from the reply would think it has 300 ms
-    // more than the server gives it; one that counts from the send keeps 300 ms in hand.
-    link.delayMs = 300;
+    // Keep-alives crawl both ways: a holder that counted from the reply would think it has 500 ms
+    // more than the server gives it; one that counts from the send keeps 500 ms in hand.
+    link.delayMs = 500;
     await timers.sleep(1_500);
     clock.offsetMs += stepWallMs;
     await timers.sleep(1_500);
