@@ -3,13 +3,17 @@
 
 type Bench = { name: string; run: () => Promise<void> };
 
+import * as bounds from "./bounds.bench.js";
 import * as check from "./check.bench.js";
 import * as kernel from "./kernel.bench.js";
+import * as report from "./report.bench.js";
 import * as sweep from "./sweep.bench.js";
 
 const benches: Bench[] = [{ name: "kernel", run: kernel.run }];
 benches.push({ name: "check", run: check.run });
 benches.push({ name: "sweep", run: sweep.run });
+benches.push({ name: "report", run: report.run });
+benches.push({ name: "bounds", run: bounds.run });
 
 const wanted = process.argv.slice(2);
 for (const bench of benches) {

@@ -10,6 +10,15 @@ const BANNED =
   /\b(Math\.random|Date\.now|performance\.now|setTimeout|setInterval|setImmediate|crypto\.randomUUID)\s*\(|new Date\(\)/;
 /** Folders where the real world is the point: real clocks, real timers, real randomness. */
 const REAL_WORLD = ["src/runtime/", "src/cli/"];
+/**
+ * Files of the simulator that touch the host's event loop on purpose, each with why it cannot
+ * change what a run does. Every line that uses a banned global must say so with an eslint comment.
+ */
+const HOST_LEVEL: Record<string, string> = {
+  "src/sim/RejectionWatch.ts":
+    "waits one macrotask after a run's last event, so that Node reports the promises a node " +
+    "left rejected; nothing simulated runs then",
+};
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -24,6 +33,7 @@ describe("determinism", () => {
     const offenders = sourceFiles(join(root, "src"))
       .map((path) => relative(root, path))
       .filter((path) => !REAL_WORLD.some((dir) => path.startsWith(dir)))
+      .filter((path) => HOST_LEVEL[path] === undefined)
       .flatMap((path) =>
         readFileSync(join(root, path), "utf8")
           .split("\n")

@@ -44,6 +44,12 @@ export interface Model<State> {
   readOnly?(call: Call): boolean;
   /** What was expected, when the call's function or input is not one this model knows. */
   validate?(call: Call): string | undefined;
+  /**
+   * About how many bytes the checker's memo spends to keep `state`, counting what the state
+   * shares with the state it came from only once. The memory budget adds this up for every state
+   * it keeps, so err high rather than low. Default: a walk of the whole state (approxStateBytes).
+   */
+  sizeOfState?(state: State): number;
 }
 
 /**

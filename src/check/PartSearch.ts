@@ -20,6 +20,7 @@ import { assert } from "../core/assert.js";
 import type { Operation } from "../workload/Operation.js";
 import type { Value } from "../workload/Value.js";
 import type { OperationReport, PartialLinearization } from "./LinearizabilityResult.js";
+import { approxStateBytes } from "./approxStateBytes.js";
 import { LinearizedSet } from "./LinearizedSet.js";
 import type { Call, Model, SequentialModel } from "./Model.js";
 import { VisitedStates } from "./VisitedStates.js";
@@ -109,9 +110,11 @@ export class PartSearch<State> {
     this.stackForced = new Uint8Array(n);
     this.readOnly = Uint8Array.from(this.calls, (call) => (model.readOnly?.(call) ? 1 : 0));
     this.linearized = new LinearizedSet(n);
+    const sizeOfState = model.sizeOfState;
     this.visited = new VisitedStates<State>(
       (a, b) => model.equal(a, b),
       (s) => model.hash(s),
+      sizeOfState === undefined ? approxStateBytes : (s) => sizeOfState.call(model, s),
     );
     this.state = model.init();
     assert(this.state !== undefined, `model ${model.name}: init() must not return undefined`);
@@ -131,8 +134,11 @@ export class PartSearch<State> {
     return this.visited.approxBytes + 64 * this.ops.length;
   }
 
-  /** Searches for at most `maxSteps` model steps; returns the status after. */
-  run(maxSteps: number): PartStatus {
+  /**
+   * Searches for at most `maxSteps` model steps, or until `stop` (asked every 64 steps) says so;
+   * returns the status after.
+   */
+  run(maxSteps: number, stop?: () => boolean): PartStatus {
     if (this.status !== "running") return this.status;
     const { next, isCall, opOf, model, calls } = this;
     let node = this.cursor;
@@ -144,6 +150,7 @@ export class PartSearch<State> {
       }
       if (isCall[node] === 1) {
         if (steps >= maxSteps) break;
+        if ((steps & 63) === 63 && stop !== undefined && stop()) break;
         steps++;
         const op = opOf[node] as number;
         const after = model.step(this.state, calls[op] as Call);

@@ -14,8 +14,9 @@ interface Visited<State> {
 }
 
 /**
- * Bytes per entry, measured on V8 (two objects and a map slot) with headroom for the state; an
- * estimate on the safe side, since the memory budget must trip before the heap runs out.
+ * Bytes per entry besides its state, measured on V8 (two objects and a map slot) with headroom;
+ * an estimate on the safe side, since the memory budget must trip before the heap runs out. The
+ * state is counted on top, by the model's measure of it.
  */
 const ENTRY_BYTES = 224;
 
@@ -28,6 +29,7 @@ export class VisitedStates<State> {
   constructor(
     private readonly equal: (a: State, b: State) => boolean,
     private readonly hashState: (state: State) => number,
+    private readonly sizeOfState: (state: State) => number,
   ) {}
 
   get size(): number {
@@ -45,7 +47,9 @@ export class VisitedStates<State> {
     this.table.set(key, { set: snapshot, state, next: first });
     this.entries++;
     this.approxBytes +=
-      ENTRY_BYTES + (snapshot.rest === undefined ? 0 : 16 + 8 * snapshot.rest.length);
+      ENTRY_BYTES +
+      (snapshot.rest === undefined ? 0 : 64 + 8 * snapshot.rest.length) +
+      this.sizeOfState(state);
     return true;
   }
 }

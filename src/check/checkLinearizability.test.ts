@@ -184,6 +184,50 @@ describe("checkLinearizability: parts, fairness and budgets", () => {
     expect(result).toMatchObject({ verdict: "unknown", reason: "timeout" });
   });
 
+  it("shows that the time budget is checked inside a slice, so slow steps cannot overrun it", () => {
+    // A clock that passes 1 ms per reading: the deadline falls within the first slice of 2,000.
+    let now = 0;
+    const clock = { monotonicMs: () => (now += 1) };
+    const result = checkLinearizability(hardPart("h"), kvModel, { timeoutMs: 10, clock });
+    expect(result).toMatchObject({ verdict: "unknown", reason: "timeout" });
+    expect(result.stats.steps).toBeLessThan(2_000);
+  });
+
+  it("shows that the memory budget counts what each remembered state holds", () => {
+    // The same search, with states that claim to be large, runs out of memory far sooner.
+    const heavy = { ...kvModel, sizeOfState: () => 100_000 };
+    const light = checkLinearizability(hardPart("h"), kvModel, { maxMemoryBytes: 5e6 });
+    const weighed = checkLinearizability(hardPart("h"), heavy, { maxMemoryBytes: 5e6 });
+    expect(weighed).toMatchObject({ verdict: "unknown", reason: "memory" });
+    expect(light).toMatchObject({ verdict: "unknown", reason: "memory" });
+    expect(weighed.stats.visitedStates * 10).toBeLessThan(light.stats.visitedStates);
+  });
+
+  it("shows that a heap near its limit answers unknown (memory) whatever maxMemoryBytes says", () => {
+    const heap = { usedBytes: () => 900, limitBytes: 1_000 };
+    const result = checkLinearizability(hardPart("h"), kvModel, {
+      maxMemoryBytes: Number.MAX_SAFE_INTEGER,
+      heap,
+    });
+    expect(result).toMatchObject({ verdict: "unknown", reason: "memory" });
+    const roomy = { usedBytes: () => 100, limitBytes: 1_000 };
+    const small = history([0, "put", { key: "k", value: 1 }, 0, 1, { ok: null }]);
+    expect(checkLinearizability(small, kvModel, { heap: roomy }).verdict).toBe("ok");
+  });
+
+  it("shows that times a float cannot hold exactly and values that are not JSON data are refused", () => {
+    const op = history([0, "write", 1, 0, 1, { ok: null }])[0]!;
+    const bad = (change: Partial<Operation>) => () =>
+      checkLinearizability([{ ...op, ...change }], registerModel);
+    expect(bad({ invokeMicros: 2 ** 53 })).toThrow(/history\[0\]\.invokeMicros/);
+    expect(bad({ completeMicros: 0.5 })).toThrow(/history\[0\]\.completeMicros/);
+    expect(bad({ input: NaN })).toThrow(/history\[0\]\.input.*JSON data/);
+    let deep: Value = 1;
+    for (let i = 0; i < 200; i++) deep = [deep];
+    expect(bad({ input: deep })).toThrow(ConfigError);
+    expect(bad({ output: 10n as never })).toThrow(/history\[0\]\.output/);
+  });
+
   it("shows that the memory budget answers unknown before memory runs out", () => {
     const result = checkLinearizability(hardPart("h"), kvModel, { maxMemoryBytes: 200_000 });
     expect(result).toMatchObject({ verdict: "unknown", reason: "memory" });

@@ -12,7 +12,9 @@
 import type { MonotonicClock } from "../core/Clock.js";
 import { ConfigError } from "../core/errors.js";
 import { requireInteger, requirePositive } from "../core/validate.js";
+import { MAX_NESTING_DEPTH } from "../core/parseExactJson.js";
 import type { History, Operation } from "../workload/Operation.js";
+import { isValue } from "../workload/Value.js";
 import type { LinearizabilityResult, LinearizabilityStats } from "./LinearizabilityResult.js";
 import type { Model } from "./Model.js";
 import { ModelInputError } from "./ModelInputError.js";
@@ -29,7 +31,23 @@ export interface LinearizabilityOptions {
   readonly maxSteps?: number;
   /** Model steps a part gets per turn of the round robin. Default 2,000. */
   readonly sliceSteps?: number;
+  /**
+   * The process's heap, looked at between slices: the search answers `unknown` (memory) once the
+   * heap holds `HEAP_SHARE` of its limit, whatever `maxMemoryBytes` says, so that a budget near
+   * or above what the heap can hold ends in an answer instead of an out-of-memory abort. The CLI
+   * passes V8's figures; leave it out where the heap is not this search's to watch.
+   */
+  readonly heap?: HeapProbe;
 }
+
+/** The heap's use and its limit, in bytes. */
+export interface HeapProbe {
+  usedBytes(): number;
+  readonly limitBytes: number;
+}
+
+/** The share of the heap limit at which the search stops, leaving room to report and exit. */
+export const HEAP_SHARE = 0.75;
 
 const DEFAULT_MAX_MEMORY_BYTES = 512 * 1024 * 1024;
 /** V8's Map holds at most 2^24 entries; a part's memo stops short of that, whatever the budget. */
@@ -48,6 +66,11 @@ export function checkLinearizability<State>(
   let steps = 0;
   let visited = 0;
   let bytes = active.reduce((sum, part) => sum + part.approxBytes, 0);
+  // Asked inside a slice too, so that a slice of slow model steps cannot overrun the time budget.
+  const outOfTime =
+    clock === undefined || budget.timeoutMs === Infinity
+      ? undefined
+      : () => clock.monotonicMs() - startMs > budget.timeoutMs;
   const stats = (): LinearizabilityStats => ({
     operations: history.length,
     partitions: parts.length,
@@ -60,7 +83,7 @@ export function checkLinearizability<State>(
       const part = active[i] as PartSearch<State>;
       const stepsBefore = part.steps;
       const bytesBefore = part.approxBytes;
-      const status = part.run(Math.min(budget.sliceSteps, budget.maxSteps - steps));
+      const status = part.run(Math.min(budget.sliceSteps, budget.maxSteps - steps), outOfTime);
       steps += part.steps - stepsBefore;
       bytes += part.approxBytes - bytesBefore;
       if (status === "illegal") {
@@ -87,7 +110,9 @@ export function checkLinearizability<State>(
       const reason =
         steps >= budget.maxSteps
           ? "steps"
-          : bytes > budget.maxMemoryBytes || part.visitedStates > MAX_VISITED_PER_PART
+          : bytes > budget.maxMemoryBytes ||
+              part.visitedStates > MAX_VISITED_PER_PART ||
+              heapFull(options.heap)
             ? "memory"
             : clock && clock.monotonicMs() - startMs > budget.timeoutMs
               ? "timeout"
@@ -104,6 +129,10 @@ export function checkLinearizability<State>(
     }
   }
   return { verdict: "ok", model: model.name, stats: stats() };
+}
+
+function heapFull(heap: HeapProbe | undefined): boolean {
+  return heap !== undefined && heap.usedBytes() > HEAP_SHARE * heap.limitBytes;
 }
 
 function readBudget(options: LinearizabilityOptions) {
@@ -132,6 +161,7 @@ function readBudget(options: LinearizabilityOptions) {
 function partition<State>(history: History, model: Model<State>): PartSearch<State>[] {
   const groups = new Map<string, Operation[]>();
   for (const [index, op] of history.entries()) {
+    requireValidOperation(op, index);
     if (op.status === "fail") continue;
     requireCompleted(op, index);
     const call = { f: op.f, input: op.input, output: op.status === "ok" ? op.output : undefined };
@@ -146,6 +176,37 @@ function partition<State>(history: History, model: Model<State>): PartSearch<Sta
     group.push(op);
   }
   return [...groups].map(([name, ops]) => new PartSearch(name, ops, model));
+}
+
+/**
+ * Times are whole microseconds a float holds exactly (larger ones would collapse together and
+ * reorder operations); inputs and outputs are JSON data (a NaN would equal nothing, a cycle or a
+ * deep nest would overflow the stack of every comparison).
+ */
+function requireValidOperation(op: Operation, index: number): void {
+  const times: [string, unknown][] = [["invokeMicros", op.invokeMicros]];
+  if (op.status === "ok") times.push(["completeMicros", op.completeMicros]);
+  for (const [name, time] of times) {
+    if (typeof time === "number" && Number.isSafeInteger(time)) continue;
+    if (name === "completeMicros" && time === undefined) continue; // requireCompleted names it
+    throw new ConfigError({
+      field: `history[${index}].${name}`,
+      value: time,
+      expected: "a whole number of microseconds within ±(2^53 - 1)",
+      fix: "record integer times; rebase times past 2^53 to the history's start",
+    });
+  }
+  const values: [string, unknown][] = [["input", op.input]];
+  if (op.status === "ok") values.push(["output", op.output ?? null]);
+  for (const [name, value] of values) {
+    if (isValue(value)) continue;
+    throw new ConfigError({
+      field: `history[${index}].${name}`,
+      value,
+      expected: `JSON data (finite numbers, strings, booleans, null, arrays, plain objects; nested at most ${MAX_NESTING_DEPTH} deep)`,
+      fix: "record plain data; write numbers JSON cannot hold (NaN, bigints) as strings",
+    });
+  }
 }
 
 /**

@@ -18,6 +18,7 @@ export interface SequentialSpec<State> {
   readOnly?(call: Call): boolean;
   describeState?(state: State): string;
   validate?(call: Call): string | undefined;
+  sizeOfState?(state: State): number;
 }
 
 export function defineModel<State>(spec: SequentialSpec<State>): SequentialModel<State> {
@@ -39,6 +40,7 @@ export function defineModel<State>(spec: SequentialSpec<State>): SequentialModel
   if (spec.partition) model.partition = spec.partition;
   if (spec.validate) model.validate = spec.validate;
   if (spec.readOnly) model.readOnly = spec.readOnly;
+  if (spec.sizeOfState) model.sizeOfState = spec.sizeOfState;
   return model;
 }
 

@@ -116,6 +116,14 @@ function rowsOf(entry: TourEntry): Cell[][] {
   ]);
 }
 
+/** The table's cells as plain text (for the tour's HTML index page). */
+export function tourCells(entries: readonly TourEntry[]): { header: string[]; rows: string[][] } {
+  return {
+    header: ["scenario", "property", "unsafe", "safe", "key figures (unsafe | safe)"],
+    rows: entries.flatMap(rowsOf).map((row) => row.map((cell) => cell.text)),
+  };
+}
+
 /** The table, aligned, coloured (picocolors leaves it plain when colour is off). */
 export function tourTable(entries: readonly TourEntry[]): string[] {
   const header: Cell[] = [

@@ -60,8 +60,19 @@ export function validateNtpConfig(config: unknown, field: string): NtpConfig {
   }
   const record = config as Record<string, unknown>;
   requireKnownKeys(field, record, KEYS);
+  const intervalMs = requirePositive(`${field}.intervalMs`, record.intervalMs);
+  // Virtual time is whole microseconds: an interval that rounds to 0 µs would sync forever at
+  // one instant, and the world's time would never advance.
+  if (Math.round(intervalMs * 1000) < 1) {
+    throw new ConfigError({
+      field: `${field}.intervalMs`,
+      value: intervalMs,
+      expected: "at least 0.001 (one microsecond, the resolution of virtual time)",
+      fix: "sync at most once per microsecond; ntpd polls every 64,000 ms or more",
+    });
+  }
   return {
-    intervalMs: requirePositive(`${field}.intervalMs`, record.intervalMs),
+    intervalMs,
     errorMs: requireNonNegative(`${field}.errorMs`, record.errorMs),
     stepThresholdMs: requireNonNegative(
       `${field}.stepThresholdMs`,

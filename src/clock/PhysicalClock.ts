@@ -112,6 +112,11 @@ export class PhysicalClock {
   /** True instant the current slew ends (exact, possibly fractional). */
   private slewEndsAtMicros = 0;
   private lastMonotonicMicros = 0;
+  /**
+   * How often `trueTime` was read: a report draws the interval only for clocks whose nodes used it.
+   * Counting changes nothing the node sees.
+   */
+  trueTimeReads = 0;
 
   constructor(config: Partial<ClockConfig> = {}, field = "clock") {
     const valid = validateClockConfig(config, field);
@@ -165,6 +170,12 @@ export class PhysicalClock {
    * An explicit step() is a fault outside those assumptions and can break the containment.
    */
   trueTime(nowMicros: number): TrueTimeInterval {
+    this.trueTimeReads++;
+    return this.trueTimeInterval(nowMicros);
+  }
+
+  /** The same interval as `trueTime`, read without counting (for reports that observe a run). */
+  trueTimeInterval(nowMicros: number): TrueTimeInterval {
     const local = this.localExact(nowMicros);
     const epsilonMicros =
       this.syncUncertaintyMicros +

@@ -54,6 +54,22 @@ export class AbortedError extends MurphyError {
   }
 }
 
+/** An output (a trace, a summary, a shard file) could not be written: nothing claims it was. */
+export class OutputWriteError extends MurphyError {
+  readonly code = "E_OUTPUT";
+  readonly definite = true;
+  constructor(
+    /** The flag or argument that named the output, e.g. `--trace`. */
+    readonly field: string,
+    readonly path: string,
+    /** The system's reason, e.g. `EISDIR` or `ENOSPC`. */
+    readonly reason: string,
+    fix: string,
+  ) {
+    super(`could not write \`${field}\` ${show(path)}: ${reason}; ${fix}`);
+  }
+}
+
 /** Renders a value for an error message, short and unambiguous. */
 export function show(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value);

@@ -4,8 +4,8 @@
 
 import { ConfigError } from "../core/errors.js";
 import {
+  requireKnownKeys,
   requireNonNegative,
-  requireNumber,
   requireOneOf,
   requirePositive,
   requireRange,
@@ -73,7 +73,8 @@ export const PARTITION_FAULT_KINDS: ReadonlySet<FaultKind> = new Set<FaultKind>(
   "ring",
 ]);
 
-const BYZANTINE: readonly ByzantineBehaviorName[] = [
+/** The named adversaries (and `honest`, which ends one). */
+export const BYZANTINE_BEHAVIOR_NAMES: readonly ByzantineBehaviorName[] = [
   "silent",
   "corrupt",
   "replay",
@@ -126,17 +127,84 @@ class NodeRefs {
     return id;
   }
 
+  /** A non-empty list of distinct node ids. */
   list(field: string, ids: unknown): string[] {
-    if (!Array.isArray(ids)) {
+    if (!Array.isArray(ids) || ids.length === 0) {
       throw new ConfigError({
         field,
         value: ids,
-        expected: "an array of node ids",
+        expected: "a non-empty array of node ids",
         fix: 'write e.g. ["n1", "n2"]',
       });
     }
-    return ids.map((id, i) => this.node(`${field}[${i}]`, id));
+    const seen = new Set<string>();
+    return ids.map((id, i) => {
+      const node = this.node(`${field}[${i}]`, id);
+      if (seen.has(node)) {
+        throw new ConfigError({
+          field: `${field}[${i}]`,
+          value: node,
+          expected: "a node not already in this list",
+          fix: "name each node once",
+        });
+      }
+      seen.add(node);
+      return node;
+    });
   }
+
+  /** Two different nodes: a link from one to the other. */
+  pair(f: string, a: Record<string, unknown>): { from: string; to: string } {
+    const from = this.node(`${f}.from`, a.from);
+    const to = this.node(`${f}.to`, a.to);
+    if (from === to) {
+      throw new ConfigError({
+        field: `${f}.to`,
+        value: to,
+        expected: `a node other than \`from\` (${JSON.stringify(from)}): a link joins two nodes`,
+        fix: "name the two ends of the link",
+      });
+    }
+    return { from, to };
+  }
+}
+
+/** Each kind's own fields, besides `atMs` and `kind`: anything else is a misspelling. */
+const FIELDS: Record<FaultKind, readonly string[]> = {
+  partition: ["groups"],
+  "partition-majority": ["minority"],
+  cut: ["from", "to"],
+  isolate: ["node"],
+  ring: ["order"],
+  heal: [],
+  "link-down": ["from", "to"],
+  "link-up": ["from", "to"],
+  slow: ["factor", "from", "to"],
+  loss: ["probability"],
+  duplicate: ["probability"],
+  pause: ["node", "durationMs"],
+  crash: ["node", "recoverAfterMs"],
+  recover: ["node"],
+  "clock-jump": ["node", "deltaMs"],
+  "clock-drift": ["node", "driftPpm"],
+  byzantine: ["node", "behavior"],
+};
+
+/** The latest virtual time, in ms, that whole microseconds still count exactly (2^53 µs). */
+export const MAX_TIME_MS = Math.floor(Number.MAX_SAFE_INTEGER / 1000);
+
+/** A time or duration in ms, >= 0 and within MAX_TIME_MS, so that it is exact in microseconds. */
+function requireTimeMs(field: string, value: unknown, positive = false): number {
+  const ms = positive ? requirePositive(field, value) : requireNonNegative(field, value);
+  if (ms > MAX_TIME_MS) {
+    throw new ConfigError({
+      field,
+      value,
+      expected: `at most ${MAX_TIME_MS} ms (2^53 µs, as far as virtual time counts exactly)`,
+      fix: "use a time within the run",
+    });
+  }
+  return ms;
 }
 
 type NetworkFaultKind = Extract<
@@ -157,8 +225,9 @@ function validateFaultAction(raw: unknown, f: string, refs: NodeRefs): FaultActi
     });
   }
   const a = raw as Record<string, unknown>;
-  const atMs = requireNonNegative(`${f}.atMs`, a.atMs);
   const kind = requireOneOf(`${f}.kind`, a.kind, FAULT_KINDS);
+  requireKnownKeys(f, a, ["atMs", "kind", ...FIELDS[kind]]);
+  const atMs = requireTimeMs(`${f}.atMs`, a.atMs);
   switch (kind) {
     case "partition":
     case "partition-majority":
@@ -187,30 +256,59 @@ function networkFault(
   refs: NodeRefs,
 ): FaultAction {
   switch (kind) {
-    case "partition": {
-      if (!Array.isArray(a.groups)) {
-        throw new ConfigError({
-          field: `${f}.groups`,
-          value: a.groups,
-          expected: "an array of node-id arrays",
-          fix: 'write e.g. [["n1"], ["n2", "n3"]]',
-        });
-      }
-      return { atMs, kind, groups: a.groups.map((g, gi) => refs.list(`${f}.groups[${gi}]`, g)) };
-    }
+    case "partition":
+      return { atMs, kind, groups: partitionGroups(a.groups, `${f}.groups`, refs) };
     case "partition-majority":
       return { atMs, kind, minority: refs.list(`${f}.minority`, a.minority) };
     case "cut":
     case "link-down":
     case "link-up":
-      return { atMs, kind, from: refs.node(`${f}.from`, a.from), to: refs.node(`${f}.to`, a.to) };
+      return { atMs, kind, ...refs.pair(f, a) };
     case "isolate":
       return { atMs, kind, node: refs.node(`${f}.node`, a.node) };
-    case "ring":
-      return { atMs, kind, order: refs.list(`${f}.order`, a.order) };
+    case "ring": {
+      const order = refs.list(`${f}.order`, a.order);
+      if (order.length < 2) {
+        throw new ConfigError({
+          field: `${f}.order`,
+          value: order,
+          expected: "at least two nodes (a ring of one cuts nothing)",
+          fix: 'list the ring\'s nodes in order, e.g. ["n1", "n2", "n3"]',
+        });
+      }
+      return { atMs, kind, order };
+    }
     case "heal":
       return { atMs, kind };
   }
+}
+
+/** Non-empty groups of distinct nodes, no node in two of them. */
+function partitionGroups(groups: unknown, field: string, refs: NodeRefs): string[][] {
+  if (!Array.isArray(groups) || groups.length === 0) {
+    throw new ConfigError({
+      field,
+      value: groups,
+      expected: "a non-empty array of node-id arrays",
+      fix: 'write e.g. [["n1"], ["n2", "n3"]]',
+    });
+  }
+  const groupOf = new Map<string, number>();
+  return groups.map((g, gi) =>
+    refs.list(`${field}[${gi}]`, g).map((node, i) => {
+      const other = groupOf.get(node);
+      if (other !== undefined) {
+        throw new ConfigError({
+          field: `${field}[${gi}][${i}]`,
+          value: node,
+          expected: `a node in no other group (it is in groups[${other}])`,
+          fix: "put each node in one group; nodes left out form one more group",
+        });
+      }
+      groupOf.set(node, gi);
+      return node;
+    }),
+  );
 }
 
 /** Faults that make links slower or less reliable. */
@@ -226,8 +324,9 @@ function linkQualityFault(
   }
   const action: FaultAction = { atMs, kind, factor: requirePositive(`${f}.factor`, a.factor) };
   if (a.from !== undefined || a.to !== undefined) {
-    action.from = refs.node(`${f}.from`, a.from);
-    action.to = refs.node(`${f}.to`, a.to);
+    const { from, to } = refs.pair(f, a);
+    action.from = from;
+    action.to = to;
   }
   return action;
 }
@@ -245,15 +344,20 @@ function nodeFault(
     case "recover":
       return { atMs, kind, node };
     case "pause":
-      return { atMs, kind, node, durationMs: requirePositive(`${f}.durationMs`, a.durationMs) };
+      return { atMs, kind, node, durationMs: requireTimeMs(`${f}.durationMs`, a.durationMs, true) };
     case "crash": {
       const action: FaultAction = { atMs, kind, node };
       if (a.recoverAfterMs !== undefined)
-        action.recoverAfterMs = requireNonNegative(`${f}.recoverAfterMs`, a.recoverAfterMs);
+        action.recoverAfterMs = requireTimeMs(`${f}.recoverAfterMs`, a.recoverAfterMs);
       return action;
     }
     case "clock-jump":
-      return { atMs, kind, node, deltaMs: requireNumber(`${f}.deltaMs`, a.deltaMs) };
+      return {
+        atMs,
+        kind,
+        node,
+        deltaMs: requireRange(`${f}.deltaMs`, a.deltaMs, -MAX_TIME_MS, MAX_TIME_MS),
+      };
     case "clock-drift":
       return {
         atMs,
@@ -262,7 +366,12 @@ function nodeFault(
         driftPpm: requireRange(`${f}.driftPpm`, a.driftPpm, -MAX_DRIFT_PPM, MAX_DRIFT_PPM),
       };
     case "byzantine":
-      return { atMs, kind, node, behavior: requireOneOf(`${f}.behavior`, a.behavior, BYZANTINE) };
+      return {
+        atMs,
+        kind,
+        node,
+        behavior: requireOneOf(`${f}.behavior`, a.behavior, BYZANTINE_BEHAVIOR_NAMES),
+      };
   }
 }
 

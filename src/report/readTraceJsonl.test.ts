@@ -52,7 +52,7 @@ describe("readTraceJsonl", () => {
     expect(notJson).toBeInstanceOf(TraceParseError);
     expect(notJson.line).toBe(3);
     expect(notJson.message).toBe(
-      'line 3: expected a JSON object (one trace event per line), got {"tMicros":1,"kind":"send"',
+      'line 3: expected a JSON object (one trace event per line; expected \',\' or \'}\' at column 27), got {"tMicros":1,"kind":"send"',
     );
     expect(error(`${good}\n{"tMicros":1,"kind":"sned","node":"a"}`).message).toMatch(
       /^line 2: expected "kind": one of start, send, deliver, .*, got "sned"$/,

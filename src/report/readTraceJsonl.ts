@@ -5,6 +5,7 @@
 // number with what was expected there, so that a damaged file can be fixed without this source.
 
 import { MurphyError, show } from "../core/errors.js";
+import { JsonTextError, parseExactJson } from "../core/parseExactJson.js";
 import { TRACE_KINDS, type TraceEvent, type TraceKind } from "../sim/Trace.js";
 
 /** The error a trace reader raises: the line, what was expected there and what was found. */
@@ -43,9 +44,12 @@ export function readTraceJsonl(text: string): TraceEvent[] {
 export function readTraceWorlds(text: string): TraceWorld[] {
   const worlds: TraceWorld[] = [];
   let current: TraceWorld | undefined;
-  const lines = text.split("\n");
-  for (let i = 0; i < lines.length; i++) {
-    const lineText = lines[i]!.trim();
+  let start = 0;
+  for (let i = 0; start <= text.length; i++) {
+    const newline = text.indexOf("\n", start);
+    const end = newline < 0 ? text.length : newline;
+    const lineText = text.slice(start, end).trim();
+    start = end + 1;
     if (lineText === "") continue;
     const fail: Fail = (expected, got = clip(lineText), fix) =>
       new TraceParseError({ line: i + 1, expected, got, ...(fix ? { fix } : {}) });
@@ -83,9 +87,11 @@ function clip(text: string): string {
 function parseObject(lineText: string, fail: Fail): Record<string, unknown> {
   let value: unknown;
   try {
-    value = JSON.parse(lineText);
-  } catch {
-    throw fail("a JSON object (one trace event per line)");
+    // Exact and bounded in depth: a trace line is untrusted input like any other file.
+    value = parseExactJson(lineText);
+  } catch (error) {
+    if (!(error instanceof JsonTextError)) throw error;
+    throw fail(`a JSON object (one trace event per line; ${error.message})`);
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     throw fail("a JSON object (one trace event per line)");

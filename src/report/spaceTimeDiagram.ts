@@ -4,11 +4,12 @@
 // Between its own events a node's column carries its lifeline, so that a pause or a crash stays
 // visible while other nodes act: "│" running, "┊" paused, blank while crashed. Events of the world
 // itself (a partition, a GST mark) span the row as a banner. The output is bounded and the same
-// trace always draws the same lines.
+// trace always draws the same lines, with every control and bidi character from the trace escaped.
 
 import { ConfigError } from "../core/errors.js";
 import { requireInteger, requireNonNegative } from "../core/validate.js";
 import { TRACE_KINDS, type TraceEvent, type TraceKind } from "../sim/Trace.js";
+import { terminalSafe } from "./terminalSafe.js";
 
 export interface SpaceTimeOptions {
   /** The columns, in this order (default: every node, in order of first appearance). */
@@ -169,7 +170,11 @@ function drawRows(
     const column = e.node === WORLD_NODE ? -1 : (columnOf.get(e.node) ?? -2);
     if (column !== -2 && inWindow(e, selection)) {
       if (rows.length < selection.maxLines) {
-        const text = column === -1 ? `══ ${cellText(e)} ══` : cellText(e, delayMicros, again);
+        // Names, details and bodies come from the trace: escaped, so they cannot drive the terminal.
+        const text =
+          column === -1
+            ? `══ ${terminalSafe(cellText(e))} ══`
+            : terminalSafe(cellText(e, delayMicros, again));
         rows.push({
           tMicros: e.tMicros,
           column,
@@ -234,7 +239,11 @@ function cellText(e: TraceEvent, delayMicros?: number, again = false): string {
 function bodyText(body: unknown): string {
   if (body === undefined) return "";
   try {
-    return ": " + (JSON.stringify(body) ?? String(body));
+    // An integer too large for a float was read exactly (as a bigint): shown with its digits.
+    const text = JSON.stringify(body, (_key, value: unknown) =>
+      typeof value === "bigint" ? `${value}n` : value,
+    );
+    return ": " + (text ?? String(body));
   } catch {
     return ": [unserialisable]";
   }
@@ -242,7 +251,8 @@ function bodyText(body: unknown): string {
 
 /** Lays the rows out: a header naming the columns, then time at the left and a cell per node. */
 function layout(rows: readonly Row[], selection: Selection): string[] {
-  const { columns, width } = selection;
+  const { width } = selection;
+  const columns = selection.columns.map(terminalSafe);
   const times = rows.map((r) => formatMs(r.tMicros));
   const timeWidth = Math.max(TIME_HEADER.length, ...times.map(textWidth));
   const natural = columns.map((node, c) =>

@@ -7,8 +7,8 @@
 
 import type { Seed } from "../core/Rng.js";
 import type { FaultAction } from "../faults/FaultAction.js";
+import type { WorldTraceOptions } from "../world/ClockProbe.js";
 import type { History } from "../workload/Operation.js";
-import type { TraceOptions } from "../sim/Trace.js";
 import type { VariantSummary } from "./VariantSummary.js";
 
 export type Verdict = "held" | "violated" | "unknown";
@@ -51,11 +51,35 @@ export interface RunSeedOptions {
   seed: Seed;
   variant: string;
   /** Where to stream each world's trace; `label` names the world within the seed. */
-  trace?: (label: string) => TraceOptions | undefined;
+  trace?: (label: string) => WorldTraceOptions | undefined;
+  /**
+   * Shown what a world of the seed recorded beyond its trace, when it ends: the history its
+   * clients saw and each check's raw answer (worlds made with `defineWorld`), or series a scenario
+   * measured (e.g. retries per window). For reports; it only observes.
+   */
+  observe?: (world: ObservedWorld) => void;
   /** Run under this fault schedule instead of the seed's own (shrinking, replay files). */
   faults?: readonly FaultAction[];
   /** Print each `ctx.log` line of the world's nodes as it happens (replays). */
   onLog?: (entry: { node: string; atMs: number; text: string }) => void;
+}
+
+/** A count per window of virtual time, from time 0: `values[i]` covers [i, i+1) × windowMs. */
+export interface WindowSeries {
+  readonly windowMs: number;
+  readonly values: readonly number[];
+  readonly description?: string;
+}
+
+/** What a world recorded besides its trace, handed to `RunSeedOptions.observe`. */
+export interface ObservedWorld {
+  /** The world's label within the seed, as given to `trace` (e.g. `world/naive`). */
+  readonly label: string;
+  readonly history?: History;
+  /** Each check's answer as the check returned it (a checker's report, a verdict or a boolean). */
+  readonly checks?: Readonly<Record<string, unknown>>;
+  /** Named series over time, e.g. `calls` and `retries` per 100 ms. */
+  readonly series?: Readonly<Record<string, WindowSeries>>;
 }
 
 /** The public name of a world to test; the scenarios murphy ships are worlds too. */

@@ -259,7 +259,8 @@ export function defineWorld<S = undefined>(spec: WorldSpec<S>): Scenario {
           ? structuredClone(options.faults as FaultAction[])
           : scheduleOf(setup, nodeIds);
       const config = typeof s.simulation === "function" ? s.simulation(setup) : s.simulation;
-      const trace = options.trace?.(`world/${variant}`);
+      const label = `world/${variant}`;
+      const trace = options.trace?.(label);
       const sim = new Simulation({
         ...config,
         seed,
@@ -280,16 +281,24 @@ export function defineWorld<S = undefined>(spec: WorldSpec<S>): Scenario {
         state,
       };
       s.onEnd?.(result);
-      return outcomeOf(s, result);
+      return outcomeOf(s, result, (checks) =>
+        options.observe?.({ label, history: result.history, checks }),
+      );
     },
   };
 }
 
-async function outcomeOf<S>(spec: WorldSpec<S>, result: WorldResult<S>): Promise<SeedOutcome> {
+async function outcomeOf<S>(
+  spec: WorldSpec<S>,
+  result: WorldResult<S>,
+  observe: (checks: Record<string, CheckOutcome>) => void,
+): Promise<SeedOutcome> {
   const properties: Record<string, Verdict> = {};
   const details: Record<string, string[]> = {};
+  const answers: Record<string, CheckOutcome> = {};
   for (const [name, check] of Object.entries(spec.checks)) {
     const answer = await check(result);
+    answers[name] = answer;
     properties[name] = verdictOf(spec.name, name, answer);
     const lines = explain(answer);
     if (lines.length > 0 && properties[name] !== "held") details[name] = lines;
@@ -306,6 +315,7 @@ async function outcomeOf<S>(spec: WorldSpec<S>, result: WorldResult<S>): Promise
   for (const [name, figure] of Object.entries(spec.figures ?? {})) {
     figures[name] = typeof figure === "function" ? figure(result) : figure.value(result);
   }
+  observe(answers);
   return {
     seed: result.seed.toString(),
     variant: result.variant,

@@ -3,16 +3,22 @@
 // same inputs always pop in the same order. Keys live in typed arrays beside the events, so the
 // sift loops compare numbers without touching the event objects (far fewer cache misses). The
 // heap is bounded: a world that schedules more than `capacity` pending events is flooding, and
-// the kernel reports it instead of eating memory.
+// the kernel reports it instead of eating memory. Events held outside the heap but still pending
+// (those parked at a paused node) count against the same capacity, through `hold`.
 
 import { MurphyError } from "../core/errors.js";
 
 export class EventQueueOverflowError extends MurphyError {
   readonly code = "E_QUEUE_OVERFLOW";
   readonly definite = true;
-  constructor(readonly capacity: number) {
+  constructor(
+    readonly capacity: number,
+    /** How many of the pending events were parked at paused nodes. */
+    readonly parked = 0,
+  ) {
+    const where = parked > 0 ? `, ${parked} of them parked at paused nodes` : "";
     super(
-      `the event queue exceeded ${capacity} pending events (a node may be flooding); ` +
+      `the event queue exceeded ${capacity} pending events${where} (a node may be flooding); ` +
         `raise limits.maxQueuedEvents or find the loop`,
     );
   }
@@ -27,6 +33,8 @@ export class EventQueue<E extends QueuedEvent> {
   private seqs = new Float64Array(1024);
   private items: (E | undefined)[] = new Array<E | undefined>(1024);
   private length = 0;
+  /** Pending events held outside the heap (parked at paused nodes); they count as queued. */
+  private held = 0;
   private nextSeq = 0;
   /** Sequence numbers for `pushFirst`: below every number `push` hands out, and increasing. */
   private nextFirstSeq = -(2 ** 52);
@@ -35,6 +43,24 @@ export class EventQueue<E extends QueuedEvent> {
 
   get size(): number {
     return this.length;
+  }
+
+  /** Pending events in all: in the heap and held outside it. */
+  get pending(): number {
+    return this.length + this.held;
+  }
+
+  /** Counts one event held outside the heap against the capacity; throws when it is full. */
+  hold(): void {
+    if (this.length + this.held >= this.capacity) {
+      throw new EventQueueOverflowError(this.capacity, this.held);
+    }
+    this.held++;
+  }
+
+  /** Stops counting `count` held events (they were pushed back, or dropped). */
+  release(count: number): void {
+    this.held -= count;
   }
 
   /** Inserts the event after every event already queued for the same time. */
@@ -52,7 +78,9 @@ export class EventQueue<E extends QueuedEvent> {
   }
 
   private insert(event: E, seq: number): void {
-    if (this.length >= this.capacity) throw new EventQueueOverflowError(this.capacity);
+    if (this.length + this.held >= this.capacity) {
+      throw new EventQueueOverflowError(this.capacity, this.held);
+    }
     if (this.length === this.times.length) this.grow();
     const times = this.times;
     const seqs = this.seqs;

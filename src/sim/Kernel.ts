@@ -10,7 +10,7 @@ import { AbortedError, ConfigError } from "../core/errors.js";
 import { Rng, type Seed } from "../core/Rng.js";
 import type { TimerId } from "../core/Clock.js";
 import { requireInteger, requireNonNegative, requireOneOf } from "../core/validate.js";
-import { EventQueue } from "./EventQueue.js";
+import { EventQueue, EventQueueOverflowError } from "./EventQueue.js";
 import { Host } from "./Host.js";
 import { makeNodeContext } from "./makeNodeContext.js";
 import { NodeFailureError, type RunResult, type StopReason } from "./RunResult.js";
@@ -27,8 +27,16 @@ import {
 } from "./SimEvent.js";
 import { timeoutError } from "./timeoutError.js";
 import { KernelPromise, type ContinuationCounter } from "./KernelPromise.js";
+import {
+  activeOwner,
+  settleRejections,
+  unwatchRejections,
+  watchRejections,
+  type DetachedRejection,
+  type RejectionOwner,
+} from "./RejectionWatch.js";
 import { Trace, type TraceOptions } from "./Trace.js";
-import type { LogEntry, NodeContext } from "./NodeApi.js";
+import type { LogEntry, NodeContext, NodeHandlers } from "./NodeApi.js";
 import type { ByzantineBehavior, HostedNode, NetworkModel } from "./WorldModels.js";
 
 export interface KernelLimits {
@@ -86,7 +94,20 @@ export class Kernel implements ContinuationCounter {
   private nextTimerId = 1;
   private nextMessageId = 0;
   private nextRequestId = 1;
-  private failure: NodeFailureError | undefined;
+  /** Why the run must stop: a node threw, or a node's factory returned something unusable. */
+  private failure: NodeFailureError | ConfigError | EventQueueOverflowError | undefined;
+  /** Where and when the kernel rejected a node's promise (a timeout, an abort), by reason. */
+  private readonly rejectedBy = new WeakMap<object, { node: number; timeMicros: number }>();
+  /** Rejections left without a handler during the current run (see RejectionWatch). */
+  private detached: DetachedRejection[] = [];
+  private readonly rejectionOwner: RejectionOwner = {
+    raised: (reason) =>
+      typeof reason === "object" && reason !== null && this.rejectedBy.has(reason),
+    collect: (rejection) => void this.detached.push(rejection),
+    handled: (promise) => {
+      this.detached = this.detached.filter((r) => r.promise !== promise);
+    },
+  };
   private started = false;
 
   constructor(config: KernelConfig) {
@@ -142,6 +163,51 @@ export class Kernel implements ContinuationCounter {
         ? Infinity
         : Math.round(requireNonNegative("untilMs", options.untilMs) * 1000);
     this.start();
+    this.detached = [];
+    watchRejections(this.rejectionOwner);
+    const finish = async (): Promise<void> => {
+      await settleRejections();
+      unwatchRejections(this.rejectionOwner);
+    };
+    return this.runLoop(untilMicros).then(
+      async (result) => {
+        await finish();
+        const detached = this.detachedFailure();
+        if (detached !== undefined) throw detached;
+        return result;
+      },
+      async (error: unknown) => {
+        await finish();
+        throw error;
+      },
+    );
+  }
+
+  /** The first rejection left unhandled in this run, as the failure it is; undefined if none. */
+  private detachedFailure(): NodeFailureError | undefined {
+    const first = this.detached[0];
+    if (first === undefined) return undefined;
+    const reason = first.reason;
+    const where =
+      typeof reason === "object" && reason !== null ? this.rejectedBy.get(reason) : undefined;
+    return where === undefined
+      ? new NodeFailureError("", this.nowMicros, this.seed.toString(), reason, "detached")
+      : new NodeFailureError(
+          this.nodeIds[where.node]!,
+          where.timeMicros,
+          this.seed.toString(),
+          reason,
+          "detached",
+        );
+  }
+
+  /** Rejects a kernel promise of `host` now, remembering where, should no one handle it. */
+  private reject<T>(host: Host, promise: KernelPromise<T>, reason: Error): void {
+    this.rejectedBy.set(reason, { node: host.index, timeMicros: this.nowMicros });
+    promise.settle(false, reason);
+  }
+
+  private runLoop(untilMicros: number): Promise<RunResult> {
     // Events run synchronously until one wakes async code; then the loop yields one microtask at
     // a time (cheaper than awaiting) until the woken continuations have suspended again.
     return new Promise<RunResult>((resolve, reject) => {
@@ -149,6 +215,7 @@ export class Kernel implements ContinuationCounter {
       let minTicks = 1;
       let idleTicks = 0;
       const loop = (): void => {
+        activeOwner(this.rejectionOwner);
         try {
           if (ticks > 0 && ticks < MAX_DRAIN_TICKS && (this.active > 0 || ticks < minTicks)) {
             ticks++;
@@ -268,7 +335,14 @@ export class Kernel implements ContinuationCounter {
     id: number,
     payload: unknown,
   ): void {
-    this.queue.push(new SimEvent(timeMicros, type, node, incarnation, id, payload));
+    try {
+      this.queue.push(new SimEvent(timeMicros, type, node, incarnation, id, payload));
+    } catch (error) {
+      // The world is flooding: that ends the run, even if the node whose send overflowed the
+      // queue catches the error.
+      if (error instanceof EventQueueOverflowError) this.failure ??= error;
+      throw error;
+    }
   }
 
   /**
@@ -279,10 +353,21 @@ export class Kernel implements ContinuationCounter {
   private admit(host: Host, ev: SimEvent): boolean {
     if (!host.alive || ev.incarnation !== host.incarnation) return false;
     if (host.pausedUntilMicros !== 0) {
-      host.parked.push(ev);
+      this.park(host, ev);
       return false;
     }
     return true;
+  }
+
+  /** Holds an event for a paused node; it still counts toward `limits.maxQueuedEvents`. */
+  private park(host: Host, ev: SimEvent): void {
+    try {
+      this.queue.hold();
+    } catch (error) {
+      if (error instanceof EventQueueOverflowError) this.failure ??= error;
+      throw error;
+    }
+    host.parked.push(ev);
   }
 
   private startNode(ev: SimEvent): void {
@@ -291,7 +376,18 @@ export class Kernel implements ContinuationCounter {
     const ctx = this.makeContext(host);
     this.trace.record(host.incarnation === 0 ? "start" : "recover", this.nowMicros, host.index);
     this.invoke(host, () => {
-      host.handlers = host.node.factory(ctx) ?? {};
+      const handlers: unknown = host.node.factory(ctx);
+      const problem = handlersProblem(handlers);
+      if (problem !== undefined) {
+        this.failure ??= new ConfigError({
+          field: `nodes[${host.index}].factory (node ${JSON.stringify(this.nodeIds[host.index])})`,
+          value: handlers,
+          expected: `to return the node's handlers, { onStart?, onMessage? } (${problem})`,
+          fix: "return an object of handler functions (or nothing); start async work in onStart",
+        });
+        return undefined;
+      }
+      host.handlers = (handlers ?? {}) as NodeHandlers;
       return host.handlers.onStart?.();
     });
   }
@@ -305,7 +401,7 @@ export class Kernel implements ContinuationCounter {
       return;
     }
     if (host.pausedUntilMicros !== 0) {
-      host.parked.push(ev);
+      this.park(host, ev);
       return;
     }
     if (envelope.isReply) {
@@ -396,6 +492,8 @@ export class Kernel implements ContinuationCounter {
   }
 
   private nodeError(host: Host, error: unknown): void {
+    // An overflowing queue is the world's failure, already recorded, not this node's.
+    if (error instanceof EventQueueOverflowError) return;
     const id = this.nodeIds[host.index]!;
     if (this.onNodeError === "crash-node") {
       this.trace.record("log", this.nowMicros, host.index, -1, -1, `uncaught: ${String(error)}`);
@@ -523,8 +621,9 @@ export class Kernel implements ContinuationCounter {
     const pending = host.requests.get(ev.id);
     if (pending === undefined) return;
     host.requests.delete(ev.id);
-    pending.promise.settle(
-      false,
+    this.reject(
+      host,
+      pending.promise,
       timeoutError(`request ${ev.id} to ${pending.to}`, pending.timeoutMs),
     );
   }
@@ -567,14 +666,14 @@ export class Kernel implements ContinuationCounter {
     this.asyncWorld = true;
     const promise = KernelPromise.create<void>(this);
     if (signal?.aborted) {
-      promise.settle(false, new AbortedError("sleep", true, { cause: signal.reason }));
+      this.reject(host, promise, new AbortedError("sleep", true, { cause: signal.reason }));
       return promise;
     }
     host.pending.add(promise);
     const onAbort = () => {
       timer.cancelled = true;
       host.pending.delete(promise);
-      promise.settle(false, new AbortedError("sleep", true, { cause: signal?.reason }));
+      this.reject(host, promise, new AbortedError("sleep", true, { cause: signal?.reason }));
     };
     const timer = this.addTimer(host, delayMs, true, () => {
       signal?.removeEventListener("abort", onAbort);
@@ -637,6 +736,7 @@ export class Kernel implements ContinuationCounter {
     this.trace.record("resume", this.nowMicros, host.index, -1, -1, `${host.parked.length} parked`);
     const parked = host.parked;
     host.parked = [];
+    this.queue.release(parked.length);
     // They were due before anything else now queued for this instant, and in this order.
     for (const ev of parked) {
       ev.timeMicros = this.nowMicros;
@@ -656,6 +756,7 @@ export class Kernel implements ContinuationCounter {
         this.trace.record("drop", this.nowMicros, from, host.index, ev.id, "node-down");
       }
     }
+    this.queue.release(host.parked.length);
     host.parked = [];
     this.active -= host.activeHandlers;
     host.activeHandlers = 0;
@@ -675,6 +776,20 @@ export class Kernel implements ContinuationCounter {
       `lost ${lost.lostWrites} unsynced writes`,
     );
   }
+}
+
+/** What is wrong with what a factory returned, or undefined when it is usable handlers. */
+function handlersProblem(handlers: unknown): string | undefined {
+  if (handlers === undefined || handlers === null) return undefined;
+  if (typeof handlers !== "object") return `got a ${typeof handlers}`;
+  if (typeof (handlers as PromiseLike<unknown>).then === "function") {
+    return "got a promise: a factory cannot be async";
+  }
+  for (const name of ["onStart", "onMessage"] as const) {
+    const handler = (handlers as Record<string, unknown>)[name];
+    if (handler !== undefined && typeof handler !== "function") return `${name} is not a function`;
+  }
+  return undefined;
 }
 
 function unknownNode(field: string, to: string): ConfigError {

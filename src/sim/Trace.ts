@@ -3,6 +3,9 @@
 // folded into a 64-bit hash as it happens, so two runs can be compared without storing either;
 // optionally it streams as JSON lines to a sink and keeps a bounded tail in memory.
 
+import { ConfigError } from "../core/errors.js";
+import { requireInteger } from "../core/validate.js";
+
 export const TRACE_KINDS = [
   "start",
   "send",
@@ -64,8 +67,16 @@ export class Trace {
     private readonly nodeNames: readonly string[],
     options: TraceOptions = {},
   ) {
+    if (options.sink !== undefined && typeof options.sink !== "function") {
+      throw new ConfigError({
+        field: "trace.sink",
+        value: options.sink,
+        expected: "a function (line) => void",
+        fix: "pass a function that takes each event as one JSON line, or leave sink out",
+      });
+    }
     this.sink = options.sink;
-    this.keepLast = options.keepLast ?? 0;
+    this.keepLast = requireInteger("trace.keepLast", options.keepLast ?? 0, 0);
     this.materialize = this.sink !== undefined || this.keepLast > 0;
   }
 

@@ -7,7 +7,13 @@ import { requestResponse } from "../scenarios/request-response/RequestResponseSc
 import { runSweep, seedRange } from "./runSweep.js";
 import type { Scenario } from "../scenarios/Scenario.js";
 import { mergeBlocks, seedBlocks, shardBlocks, type BlockSummary } from "./SeedBlocks.js";
-import { mergeShardFiles, SHARD_FORMAT, type ShardFile } from "./ShardFile.js";
+import {
+  mergeShardFiles,
+  parseShardFile,
+  sealShardFile,
+  SHARD_FORMAT,
+  type ShardFile,
+} from "./ShardFile.js";
 import { SEEDS_PER_BLOCK } from "./SeedBlocks.js";
 
 /**
@@ -65,7 +71,7 @@ async function viaShards(scenario: Scenario, variants: string[], count: number, 
       for (const b of await pool.run(scenario, variant, mine))
         blockSummaries.push({ variant, ...b });
     }
-    const file: ShardFile = {
+    const file: ShardFile = sealShardFile({
       format: SHARD_FORMAT,
       scenario: scenario.name,
       variants,
@@ -73,9 +79,10 @@ async function viaShards(scenario: Scenario, variants: string[], count: number, 
       seedsPerBlock: SEEDS_PER_BLOCK,
       shard: { index: i, count: n },
       blocks: blockSummaries,
-    };
-    // Through JSON, as the file on disk would be.
-    files.push({ path: `shard-${i}`, file: JSON.parse(JSON.stringify(file)) as ShardFile });
+    });
+    // Through JSON and the checks merge makes, as the file on disk would be.
+    const path = `shard-${i}`;
+    files.push({ path, file: parseShardFile(path, JSON.parse(JSON.stringify(file))) });
   }
   return mergeShardFiles(shuffled(files, n)).summaries;
 }

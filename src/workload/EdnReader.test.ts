@@ -74,4 +74,54 @@ describe("EdnReader", () => {
     expect(readEdnPrefix("4")).toEqual({ value: 4, rest: "" });
     expect(() => readEdnPrefix("[0 3\t:x", 9)).toThrow(/^line 9: expected ']' to close/);
   });
+
+  it("shows that numbers are exact: big integers stay bigints, inexact ones and leading zeros are refused", () => {
+    expect(readEdn("[9007199254740992 9007199254740993 9007199254740993N]")).toEqual([
+      2 ** 53,
+      2n ** 53n + 1n,
+      2n ** 53n + 1n,
+    ]);
+    expect(() => readEdn("1e400")).toThrow(/a number a 64-bit float holds as written/);
+    expect(() => readEdn("0.30000000000000001M")).toThrow(/64-bit float holds as written/);
+    expect(() => readEdn("[1 007]")).toThrow(
+      /an integer without leading zeros \(EDN has no octal\) at column 4/,
+    );
+    expect(readEdn("[0 -0 +7]")).toEqual([0, 0, 7]);
+  });
+
+  it("shows that ednToValue refuses what JSON data cannot hold exactly, naming the line", () => {
+    expect(() => ednToValue(readEdn("[1 9007199254740993]"), 7)).toThrow(
+      /line 7: expected an integer a 64-bit float holds exactly, got "9007199254740993"/,
+    );
+    expect(() => ednToValue(readEdn("##NaN"), 3)).toThrow(/line 3: expected a finite number/);
+    expect(() => ednToValue(readEdn("{:a ##-Inf}"))).toThrow(/"##-Inf"/);
+  });
+
+  it("shows that #_ discards the next value wherever it stands", () => {
+    expect(readEdn("[1 #_ 2 3]")).toEqual([1, 3]);
+    expect(readEdn("[1 #_ #_ 2 3 4]")).toEqual([1, 4]);
+    expect(ednToValue(readEdn("{:a #_ :b 1}"))).toEqual({ a: 1 });
+    expect(readEdnAll("#_ {:x 1} 5")).toEqual([5]);
+    expect(() => readEdn("[1 #_]")).toThrow(/an EDN value/);
+  });
+
+  it("shows that nesting, tags and discards past the documented depth are refused, not a stack overflow", () => {
+    const deep = (open: string, close: string, n: number) => open.repeat(n) + close.repeat(n);
+    expect(() => readEdn(deep("[", "]", 100))).not.toThrow();
+    for (const text of [
+      deep("[", "]", 101),
+      deep("{:a ", "}", 100_000),
+      deep("#{", "}", 100_000),
+      "#_ ".repeat(100_000) + "1",
+      "#t ".repeat(100_000) + "1",
+    ]) {
+      expect(() => readEdn(text)).toThrow(/at most 100 levels/);
+    }
+  });
+
+  it("shows that a repeated map key is refused rather than one value silently kept", () => {
+    expect(() => readEdn("{:value 1 :value 2}")).toThrow(
+      /a key not already in this map at column 11/,
+    );
+  });
 });

@@ -1,9 +1,17 @@
 // A reader for the subset of EDN (Clojure's data notation) that Jepsen writes in its histories:
 // maps, vectors, lists, sets, keywords, strings, numbers (`##Inf`, `##-Inf` and `##NaN` too),
-// booleans and nil, with `;` comments and commas as whitespace. A tagged value
-// (`#jepsen.history.Op{...}`) reads as the value it tags.
-// Not supported, because histories do not use them: symbols, characters, ratios, `#_` discard.
+// booleans and nil, with `;` comments and commas as whitespace, and `#_` discarding the next value.
+// A tagged value (`#jepsen.history.Op{...}`) reads as the value it tags.
+// Not supported, because histories do not use them: symbols, characters, ratios.
+//
+// Input is untrusted, so numbers are exact: an integer a 64-bit float cannot hold reads as a
+// bigint, a decimal it cannot hold as written (`1e400`, `0.30000000000000001`) is refused, and so
+// is an integer with a leading zero (EDN has none). Collections nest at most MAX_NESTING_DEPTH
+// deep. `ednToValue`, which turns EDN into the JSON data checkers compare, refuses what JSON
+// cannot say exactly: bigints, `##NaN` and `##Inf`.
 
+import { MAX_NESTING_DEPTH } from "../core/parseExactJson.js";
+import { exactDecimal, exactInteger, MAX_NUMBER_TOKEN_CHARS } from "../core/exactNumber.js";
 import { HistoryParseError } from "./HistoryParseError.js";
 import type { Value } from "./Value.js";
 
@@ -31,7 +39,7 @@ export class EdnSet {
 }
 
 export type EdnValue =
-  null | boolean | number | string | EdnKeyword | EdnSet | readonly EdnValue[] | EdnMap;
+  null | boolean | number | bigint | string | EdnKeyword | EdnSet | readonly EdnValue[] | EdnMap;
 export type EdnMap = ReadonlyMap<EdnValue, EdnValue>;
 
 const DELIMITERS = new Set(["{", "}", "[", "]", "(", ")", '"', ";"]);
@@ -70,21 +78,49 @@ export function readEdnAll(text: string, line = 1): EdnValue[] {
   return values;
 }
 
-/** Converts EDN to JSON data: keywords become their names, sets become arrays, keys strings. */
-export function ednToValue(edn: EdnValue): Value {
+/**
+ * Converts EDN to JSON data: keywords become their names, sets become arrays, keys strings.
+ * Throws HistoryParseError (on `line`) for a number JSON data cannot hold exactly: a bigint,
+ * `##NaN` (which equals nothing, not even itself) or `##Inf`.
+ */
+export function ednToValue(edn: EdnValue, line = 1): Value {
+  if (typeof edn === "bigint" || (typeof edn === "number" && !Number.isFinite(edn))) {
+    throw new HistoryParseError({
+      line,
+      expected:
+        typeof edn === "bigint"
+          ? "an integer a 64-bit float holds exactly"
+          : "a finite number (##NaN and ##Inf have no exact comparison)",
+      got:
+        typeof edn === "bigint"
+          ? String(edn)
+          : edn === edn
+            ? `##${edn < 0 ? "-" : ""}Inf`
+            : "##NaN",
+      fix: "values are compared exactly; write such numbers as strings",
+    });
+  }
   if (edn === null || typeof edn !== "object") return edn;
   if (edn instanceof EdnKeyword) return edn.name;
-  if (edn instanceof EdnSet) return edn.items.map(ednToValue);
-  if (Array.isArray(edn)) return (edn as readonly EdnValue[]).map(ednToValue);
+  if (edn instanceof EdnSet) return edn.items.map((item) => ednToValue(item, line));
+  if (Array.isArray(edn)) return (edn as readonly EdnValue[]).map((item) => ednToValue(item, line));
   const out: Record<string, Value> = {};
-  for (const [key, value] of edn as EdnMap) out[keyName(key)] = ednToValue(value);
+  for (const [key, value] of edn as EdnMap) {
+    // Defined, not assigned: a key named `__proto__` must stay an ordinary key.
+    Object.defineProperty(out, keyName(key, line), {
+      value: ednToValue(value, line),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
   return out;
 }
 
-function keyName(key: EdnValue): string {
+function keyName(key: EdnValue, line: number): string {
   if (key instanceof EdnKeyword) return key.name;
   if (typeof key === "string") return key;
-  return JSON.stringify(ednToValue(key));
+  return JSON.stringify(ednToValue(key, line));
 }
 
 class Reader {
@@ -111,83 +147,110 @@ class Reader {
     });
   }
 
-  skipSpace(): void {
+  /** Skips whitespace, commas, `;` comments and `#_` discarded values (nested `depth` deep). */
+  skipSpace(depth = 0): void {
     const text = this.text;
     while (this.pos < text.length) {
       const c = text[this.pos] as string;
       if (c === " " || c === "," || c === "\t" || c === "\n" || c === "\r") this.pos++;
       else if (c === ";") {
         while (this.pos < text.length && text[this.pos] !== "\n") this.pos++;
+      } else if (c === "#" && text[this.pos + 1] === "_") {
+        // `#_ value` is whitespace to the reader: the value is read (it must be well formed) and
+        // dropped, wherever it stands.
+        this.deeper(depth + 1);
+        this.pos += 2;
+        this.value(depth + 1);
       } else break;
     }
   }
 
-  value(): EdnValue {
-    this.skipSpace();
+  /** Reads one value; `depth` is how many collections enclose it. */
+  value(depth = 0): EdnValue {
+    this.skipSpace(depth);
     const c = this.text[this.pos];
     switch (c) {
       case undefined:
         return this.fail("an EDN value");
       case "{":
-        return this.map();
+        return this.map(depth + 1);
       case "[":
-        this.pos++;
-        return this.sequence("]");
+        this.nest(depth + 1);
+        return this.sequence("]", depth + 1);
       case "(":
-        this.pos++;
-        return this.sequence(")");
+        this.nest(depth + 1);
+        return this.sequence(")", depth + 1);
       case '"':
         return this.string();
       case ":":
         this.pos++;
         return EdnKeyword.of(this.token("a keyword name after ':'"));
       case "#":
-        return this.dispatch();
+        return this.dispatch(depth);
       default:
         return this.atom();
     }
   }
 
-  private map(): EdnMap {
+  /** Steps into a collection at `depth`, refusing nesting deeper than MAX_NESTING_DEPTH. */
+  private nest(depth: number): void {
+    this.deeper(depth);
     this.pos++;
+  }
+
+  /** Collections, tags and discards nest: each is a level of the reader's recursion. */
+  private deeper(depth: number): void {
+    if (depth > MAX_NESTING_DEPTH) {
+      this.fail(`at most ${MAX_NESTING_DEPTH} levels of nested collections, tags and discards`);
+    }
+  }
+
+  private map(depth: number): EdnMap {
+    this.nest(depth);
     const map = new Map<EdnValue, EdnValue>();
     for (;;) {
-      this.skipSpace();
+      this.skipSpace(depth);
       if (this.text[this.pos] === "}") {
         this.pos++;
         return map;
       }
       if (this.atEnd()) this.fail("'}' to close the map");
-      const key = this.value();
-      this.skipSpace();
+      const keyAt = this.pos;
+      const key = this.value(depth);
+      if (map.has(key)) {
+        this.pos = keyAt;
+        this.fail("a key not already in this map");
+      }
+      this.skipSpace(depth);
       if (this.text[this.pos] === "}" || this.atEnd()) this.fail("a value for the last map key");
-      map.set(key, this.value());
+      map.set(key, this.value(depth));
     }
   }
 
-  private sequence(close: string): EdnValue[] {
+  private sequence(close: string, depth: number): EdnValue[] {
     const items: EdnValue[] = [];
     for (;;) {
-      this.skipSpace();
+      this.skipSpace(depth);
       if (this.text[this.pos] === close) {
         this.pos++;
         return items;
       }
       if (this.atEnd()) this.fail(`'${close}' to close the sequence`);
-      items.push(this.value());
+      items.push(this.value(depth));
     }
   }
 
-  private dispatch(): EdnValue {
+  private dispatch(depth: number): EdnValue {
     this.pos++;
     if (this.text[this.pos] === "{") {
-      this.pos++;
-      return new EdnSet(this.sequence("}"));
+      this.nest(depth + 1);
+      return new EdnSet(this.sequence("}", depth + 1));
     }
     if (this.text[this.pos] === "#") return this.symbolicNumber();
     // A tagged literal: `#tag value` reads as `value`.
+    this.deeper(depth + 1);
     this.token("a set '#{' or a tag name after '#'");
-    return this.value();
+    return this.value(depth + 1);
   }
 
   /** `##Inf`, `##-Inf` or `##NaN`, the EDN spelling of the numbers that have no digits. */
@@ -249,9 +312,30 @@ class Reader {
     if (token === "nil") return null;
     if (token === "true") return true;
     if (token === "false") return false;
-    if (/^[+-]?\d+N?$/.test(token)) return Number(token.replace(/N$/, ""));
-    if (/^[+-]?\d+(\.\d*)?([eE][+-]?\d+)?M?$/.test(token)) return Number(token.replace(/M$/, ""));
-    this.pos = start;
-    return this.fail("nil, true, false, a number, a string, a keyword, a map, a vector or a set");
+    const integer = /^[+-]?(\d+)N?$/.exec(token);
+    const decimal = integer === null && /^[+-]?\d+(\.\d*)?([eE][+-]?\d+)?M?$/.test(token);
+    if (integer === null && !decimal) {
+      this.pos = start;
+      return this.fail("nil, true, false, a number, a string, a keyword, a map, a vector or a set");
+    }
+    if (token.length > MAX_NUMBER_TOKEN_CHARS) {
+      this.pos = start;
+      return this.fail(`a number of at most ${MAX_NUMBER_TOKEN_CHARS} characters`);
+    }
+    if (integer !== null) {
+      if (integer[1]!.length > 1 && integer[1]!.startsWith("0")) {
+        this.pos = start;
+        return this.fail("an integer without leading zeros (EDN has no octal)");
+      }
+      return exactInteger(token.replace(/N$/, ""));
+    }
+    const n = exactDecimal(token.replace(/M$/, ""));
+    if (n === undefined) {
+      this.pos = start;
+      return this.fail(
+        "a number a 64-bit float holds as written (in range, and no more digits than it keeps)",
+      );
+    }
+    return n;
   }
 }

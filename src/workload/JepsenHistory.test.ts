@@ -248,4 +248,26 @@ describe("readJepsenEdn", () => {
       /line 1: expected an earlier :invoke by process 1/,
     );
   });
+
+  it("shows that process numbers and values are exact: none is rounded into another", () => {
+    // Two processes 2^53 and 2^53 + 1 would otherwise be one, and a completion would match the
+    // wrong call.
+    expect(() => readJepsenLog("9007199254740993\t:invoke\t:read\tnil")).toThrow(
+      /line 1: expected a process number/,
+    );
+    expect(() => readJepsenEdn("{:process 1.5, :type :invoke, :f :read}")).toThrow(
+      /:process, a whole number/,
+    );
+    expect(() => readJepsenLog("0\t:invoke\t:write\t9007199254740993")).toThrow(
+      /line 1: expected an integer a 64-bit float holds exactly/,
+    );
+    expect(() => readJepsenEdn("{:process 0, :type :invoke, :f :write, :value ##Inf}")).toThrow(
+      /a finite number/,
+    );
+    const history = readJepsenEdn(
+      "{:process 0, :type :invoke, :f :write, :value 9007199254740992}\n" +
+        "{:process 0, :type :info, :f :write, :value 9007199254740992, :error {:why ##NaN}}",
+    );
+    expect(history[0]).toMatchObject({ input: 2 ** 53, status: "info" });
+  });
 });

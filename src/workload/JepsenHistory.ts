@@ -118,7 +118,8 @@ function parseLogOperation(body: string, line: number, raw: string): JepsenEvent
   if (match === null) {
     throw new HistoryParseError({
       line,
-      expected: "PROCESS :TYPE :F VALUE [ERROR], like `3\t:invoke\t:write\t4`",
+      expected:
+        "PROCESS :TYPE :F VALUE [ERROR], like `3 :invoke :write 4` (tab- or space-separated)",
       got: raw,
     });
   }
@@ -135,7 +136,7 @@ function parseLogOperation(body: string, line: number, raw: string): JepsenEvent
     rest === undefined || rest.trim() === ""
       ? { value: null, rest: "" }
       : readEdnPrefix(rest, line);
-  const event: JepsenEvent = { line, text: raw, process, type, f, value: ednToValue(value) };
+  const event: JepsenEvent = { line, text: raw, process, type, f, value: ednToValue(value, line) };
   if (errorText === "") return event;
   if (type === "invoke" || type === "ok") {
     throw new HistoryParseError({
@@ -192,8 +193,11 @@ function fromMap(map: EdnMap, line: number, raw: string): JepsenEvent | undefine
   const fail = (expected: string) => new HistoryParseError({ line, expected, got: raw });
   const processEdn = map.get(K.process);
   if (processEdn instanceof EdnKeyword) return undefined; // :nemesis
-  if (typeof processEdn !== "number" && typeof processEdn !== "string") {
-    throw fail(":process, a number (or :nemesis, which is skipped)");
+  if (
+    !(typeof processEdn === "number" && Number.isSafeInteger(processEdn)) &&
+    typeof processEdn !== "string"
+  ) {
+    throw fail(":process, a whole number (or :nemesis, which is skipped)");
   }
   const type = map.get(K.type);
   if (!(type instanceof EdnKeyword)) throw fail(":type, one of :invoke, :ok, :fail, :info");
@@ -206,17 +210,29 @@ function fromMap(map: EdnMap, line: number, raw: string): JepsenEvent | undefine
     process: processEdn,
     type: parseType(type.name, line, raw),
     f: typeof f === "string" ? f : f.name,
-    value: ednToValue((map.get(K.value) ?? null) as EdnValue),
+    value: ednToValue((map.get(K.value) ?? null) as EdnValue, line),
   };
-  const keyed = map.has(K.key) ? { ...event, key: ednToValue(map.get(K.key) as EdnValue) } : event;
+  const keyed = map.has(K.key)
+    ? { ...event, key: ednToValue(map.get(K.key) as EdnValue, line) }
+    : event;
   const error = map.get(K.error);
   if (error === undefined || error === null) return keyed;
-  const errorValue = ednToValue(error);
-  return { ...keyed, error: typeof errorValue === "string" ? errorValue : showValue(errorValue) };
+  return { ...keyed, error: errorText(error, line) };
+}
+
+/** An error value as text; it is only shown, so a number JSON cannot hold is shown as written. */
+function errorText(error: EdnValue, line: number): string {
+  try {
+    const value = ednToValue(error, line);
+    return typeof value === "string" ? value : showValue(value);
+  } catch (e) {
+    if (e instanceof HistoryParseError) return e.got;
+    throw e;
+  }
 }
 
 function parseProcess(text: string, line: number, raw: string): number {
-  if (!/^\d+$/.test(text)) {
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text))) {
     throw new HistoryParseError({
       line,
       expected: "a process number (or :nemesis) first",

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { HistoryParseError } from "./HistoryParseError.js";
 import { HistoryRecorder } from "./HistoryRecorder.js";
-import { readHistoryJsonl, writeHistoryJsonl } from "./MurphyJsonl.js";
+import { readHistoryJsonl, readHistoryJsonlDetailed, writeHistoryJsonl } from "./MurphyJsonl.js";
 
 describe("murphy JSONL", () => {
   it("shows that any recorded history survives a write and a read unchanged (property)", () => {
@@ -74,4 +74,45 @@ describe("murphy JSONL", () => {
     ];
     for (const [text, message] of cases) expect(() => readHistoryJsonl(text)).toThrow(message);
   });
+
+  it("shows that times are whole microseconds >= 0, and values numbers a float holds exactly", () => {
+    const line = (atMicros: string, value = "1") =>
+      `{"type":"invoke","process":1,"f":"write","value":${value},"atMicros":${atMicros}}`;
+    expect(() => readHistoryJsonl(line("-1"))).toThrow(
+      /"atMicros".*whole number of microseconds >= 0/,
+    );
+    expect(() => readHistoryJsonl(line("1.5"))).toThrow(/"atMicros"/);
+    expect(() => readHistoryJsonl(line("1e400"))).toThrow(/64-bit float holds as written/);
+    expect(() => readHistoryJsonl(line("0", "9007199254740993"))).toThrow(
+      /integers a 64-bit float holds exactly, not 9007199254740993/,
+    );
+    expect(() => readHistoryJsonl(line("0", "[[0.30000000000000001]]"))).toThrow(/line 1/);
+    expect(() => readHistoryJsonl(line("0", "[".repeat(200) + "]".repeat(200)))).toThrow(
+      /at most 100 levels/,
+    );
+    expect(readHistoryJsonl(line("0", "9007199254740992"))[0]!.input).toBe(2 ** 53);
+  });
+
+  it("shows that times past 2^53 µs are rebased exactly to the earliest, and the offset reported", () => {
+    const base = 2n ** 60n;
+    const text = [
+      `{"type":"invoke","process":1,"f":"write","value":1,"atMicros":${base + 5n}}`,
+      `{"type":"invoke","process":2,"f":"read","atMicros":${base + 6n}}`,
+      `{"type":"ok","process":1,"atMicros":${base + 7n}}`,
+      `{"type":"ok","process":2,"value":1,"atMicros":${base + 8n}}`,
+    ].join("\n");
+    const { history, timeOffsetMicros } = readHistoryJsonlDetailed(text);
+    expect(timeOffsetMicros).toBe(base + 5n);
+    expect(history.map((op) => [op.invokeMicros, op.completeMicros])).toEqual([
+      [0, 2],
+      [1, 3],
+    ]);
+    expect(readHistoryJsonlDetailed(line0()).timeOffsetMicros).toBe(0n);
+    const span = `${text}\n{"type":"invoke","process":3,"f":"read","atMicros":1}`;
+    expect(() => readHistoryJsonl(span)).toThrow(/within 2\^53 - 1 µs/);
+  });
 });
+
+function line0(): string {
+  return '{"type":"invoke","process":1,"f":"read","atMicros":9007199254740991}';
+}

@@ -3,6 +3,8 @@
 // hashing are structural, and objects compare without regard to key order, so that two clients
 // that built the same value in different ways are seen to agree.
 
+import { MAX_NESTING_DEPTH } from "../core/parseExactJson.js";
+
 /** A JSON value: the inputs and outputs of recorded operations. */
 export type Value = null | boolean | number | string | readonly Value[] | ValueObject;
 
@@ -81,8 +83,13 @@ export function showValue(value: Value | undefined): string {
   return text.length > 80 ? text.slice(0, 77) + "..." : text;
 }
 
-/** True when `value` is plain JSON data (what `Value` promises); used to validate input. */
-export function isValue(value: unknown): value is Value {
+/**
+ * True when `value` is plain JSON data (what `Value` promises), nested at most `maxDepth` deep
+ * (MAX_NESTING_DEPTH, the bound the file readers keep, by default); used to validate input. The
+ * bound is what keeps every recursive walk of a value (equality, hashing, printing) off the
+ * stack's edge.
+ */
+export function isValue(value: unknown, maxDepth = MAX_NESTING_DEPTH): value is Value {
   if (value === null) return true;
   switch (typeof value) {
     case "boolean":
@@ -91,9 +98,10 @@ export function isValue(value: unknown): value is Value {
     case "number":
       return Number.isFinite(value);
     case "object":
-      if (Array.isArray(value)) return value.every(isValue);
+      if (maxDepth <= 0) return false;
+      if (Array.isArray(value)) return value.every((item) => isValue(item, maxDepth - 1));
       if (Object.getPrototypeOf(value) !== Object.prototype) return false;
-      return Object.values(value as object).every(isValue);
+      return Object.values(value as object).every((item) => isValue(item, maxDepth - 1));
     default:
       return false;
   }

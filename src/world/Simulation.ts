@@ -28,6 +28,7 @@ import { Kernel } from "../sim/Kernel.js";
 import { EventLimitError, type RunResult } from "../sim/RunResult.js";
 import type { Trace } from "../sim/Trace.js";
 import { applyNetworkFault } from "./applyNetworkFault.js";
+import type { ClockProbe } from "./ClockProbe.js";
 import { buildNodes, type BuiltNode } from "./buildNodes.js";
 import { checkConfigKeys } from "./checkConfigKeys.js";
 import { normaliseNodes } from "./normaliseNodes.js";
@@ -46,6 +47,8 @@ export class Simulation {
   /** The timing model's promise, or null in an asynchronous world. */
   private readonly bound: DelayBound | null;
   private started = false;
+  /** Observers told when a run returns (see ClockProbe.onRunEnd). */
+  private readonly runEndListeners: (() => void)[] = [];
 
   constructor(config: SimulationConfig) {
     checkConfigKeys(config);
@@ -78,6 +81,24 @@ export class Simulation {
       this.kernel.at(Math.round(action.atMs * 1000), () => this.applyFault(action));
     }
     this.markGst();
+    config.trace?.clocks?.(this.clockProbe());
+  }
+
+  /** Reads of the clocks for an observer; none of them changes the world (see ClockProbe). */
+  private clockProbe(): ClockProbe {
+    const clock = (i: number) => this.nodes[i]!.clock;
+    return {
+      nodeIds: this.nodeIds,
+      nowMicros: () => this.now,
+      offsetMicros: (i) => clock(i).offsetMicros(this.now),
+      trueTimeOffsets: (i) => {
+        const trueWall = clock(i).epochMicros + this.now;
+        const tt = clock(i).trueTimeInterval(this.now);
+        return [tt.earliestMicros - trueWall, tt.latestMicros - trueWall];
+      },
+      trueTimeReads: (i) => clock(i).trueTimeReads,
+      onRunEnd: (listener) => this.runEndListeners.push(listener),
+    };
   }
 
   // --- Observing the world ---------------------------------------------------------------------
@@ -145,6 +166,7 @@ export class Simulation {
       this.startNtpDaemons();
     }
     const result = await this.kernel.run(options);
+    for (const listener of this.runEndListeners) listener();
     if (result.stopReason === "event-limit" && options.untilMs === undefined) {
       throw new EventLimitError(result, this.kernel.maxEvents);
     }

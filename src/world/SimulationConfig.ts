@@ -9,7 +9,7 @@ import type { TimingConfig } from "../net/BoundedDelayNetwork.js";
 import type { ByzantineBehavior } from "../faults/Byzantine.js";
 import type { KernelLimits } from "../sim/Kernel.js";
 import type { ByzantineBehaviorName, FaultAction } from "../faults/FaultAction.js";
-import type { TraceOptions } from "../sim/Trace.js";
+import type { WorldTraceOptions } from "./ClockProbe.js";
 import type { LogEntry, NodeFactory } from "../sim/NodeApi.js";
 
 export interface NodeClockOptions {
@@ -74,7 +74,8 @@ export interface SimulationConfig {
   storage?: { crashPolicy?: CrashPolicy };
   faults?: FaultAction[];
   limits?: SimulationLimits;
-  trace?: TraceOptions;
+  /** Where the trace goes; `clocks` hands an observer a probe of the clocks (see ClockProbe). */
+  trace?: WorldTraceOptions;
   /** What a node's uncaught error does: stop the run with the error (default), or crash the node. */
   onNodeError?: "throw" | "crash-node";
   /**

@@ -3,9 +3,11 @@
 // an empty disk with its crash policy, and its adversary if it starts Byzantine.
 
 import type { Rng } from "../core/Rng.js";
-import { requireNonNegative } from "../core/validate.js";
+import { ConfigError } from "../core/errors.js";
+import { requireNonNegative, requireOneOf } from "../core/validate.js";
 import { PhysicalClock } from "../clock/PhysicalClock.js";
 import { byzantineBehavior } from "../faults/Byzantine.js";
+import { BYZANTINE_BEHAVIOR_NAMES } from "../faults/FaultAction.js";
 import { StableStorage, validateCrashPolicy } from "../storage/StableStorage.js";
 import type { HostedNode } from "../sim/WorldModels.js";
 import type { NodeSpec, SimulationConfig } from "./SimulationConfig.js";
@@ -62,10 +64,21 @@ export function buildNodes(
         `nodes[${i}].storage.crashPolicy`,
       ),
     );
+    if (spec.mutate !== undefined && typeof spec.mutate !== "function") {
+      throw new ConfigError({
+        field: `nodes[${i}].mutate`,
+        value: spec.mutate,
+        expected: "a function (body, to, rng) => body",
+        fix: "pass the protocol-aware rewrite, or leave mutate out",
+      });
+    }
     const adversary =
       spec.byzantine === undefined || typeof spec.byzantine === "function"
         ? spec.byzantine
-        : byzantineBehavior(spec.byzantine, spec.mutate);
+        : byzantineBehavior(
+            requireOneOf(`nodes[${i}].byzantine`, spec.byzantine, BYZANTINE_BEHAVIOR_NAMES),
+            spec.mutate,
+          );
     return {
       spec,
       clock,

@@ -1,2 +1,3 @@
 export * from "./Simulation.js";
 export * from "./SimulationConfig.js";
+export * from "./ClockProbe.js";

@@ -2,8 +2,8 @@
 // packed and installed from its tarball into a temporary project, and a world file written there
 // (a naive primary/backup register and a quorum one) goes through `npx murphy run`, sweeps on 1
 // and 2 workers and in shards, `--check-determinism`, `shrink` and `replay --schedule`, the test
-// API inside vitest and node:test, and a typecheck of the public types — all from the installed
-// package, none from this checkout's sources.
+// API inside vitest and node:test, an HTML report, and a typecheck of the public types — all from
+// the installed package, none from this checkout's sources.
 import { execFile, execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -96,6 +96,21 @@ describe("the installed package", () => {
       expect(quorum.code).toBe(0);
     },
     8 * MINUTE_MS,
+  );
+
+  it(
+    "writes a self-contained HTML report of a violating seed, the same bytes twice",
+    async () => {
+      const args = ["run", "./primary-backup.ts", "--variant", "naive", "--seed", "0"];
+      const first = await murphy([...args, "--report", "a.html"]);
+      await murphy([...args, "--report", "b.html"]);
+      expect(first.stderr).toBe("");
+      const html = readFileSync(join(project, "a.html"), "utf8");
+      expect(html).toContain("uPlot");
+      expect(html).toContain('"violations":[{"property":"linearizable"');
+      expect(readFileSync(join(project, "b.html"), "utf8")).toBe(html);
+    },
+    4 * MINUTE_MS,
   );
 
   it(

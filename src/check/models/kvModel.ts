@@ -14,6 +14,7 @@ import {
   type ValueObject,
 } from "../../workload/Value.js";
 import { defineModel } from "../defineModel.js";
+import { ARRAY_BYTES, MAP_BYTES, MAP_ENTRY_BYTES, SLOT_BYTES, stringBytes } from "./stateBytes.js";
 import type { Call } from "../Model.js";
 
 type KvState = ReadonlyMap<string, Value>;
@@ -79,6 +80,17 @@ export const kvModel = defineModel<KvState>({
     return sum >>> 0;
   },
   partition: (call: Call) => `key ${keyOf(call.input)}`,
+  // A new Map (entries and hash buckets), a new key string, and whatever append built: counted
+  // for every value, though only the one appended to is new (the safe side).
+  sizeOfState(state) {
+    let bytes = MAP_BYTES + MAP_ENTRY_BYTES * state.size;
+    for (const [key, value] of state) {
+      bytes += stringBytes(key.length);
+      if (typeof value === "string") bytes += stringBytes(value.length);
+      else if (Array.isArray(value)) bytes += ARRAY_BYTES + SLOT_BYTES * value.length;
+    }
+    return bytes;
+  },
   describeState(state) {
     if (state.size === 0) return "{}";
     return [...state].map(([key, value]) => `${key}: ${showValue(value)}`).join(", ");

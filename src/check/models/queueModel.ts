@@ -6,6 +6,7 @@
 
 import { hashValue, showValue, valuesEqual, type Value } from "../../workload/Value.js";
 import { defineModel } from "../defineModel.js";
+import { ARRAY_BYTES, SLOT_BYTES } from "./stateBytes.js";
 
 type QueueState = readonly Value[];
 
@@ -24,7 +25,9 @@ export const queueModel = defineModel<QueueState>({
   name: "queue",
   init: () => [],
   apply(state, f, input) {
-    if (f === "enqueue") return { state: [...state, input], output: null };
+    // concat, not spread: spread grows its array as it goes and leaves up to half of it unused,
+    // which the memo would keep for every state.
+    if (f === "enqueue") return { state: state.concat([input]), output: null };
     if (state.length === 0) return { state, output: null };
     return { state: state.slice(1), output: state[0] as Value };
   },
@@ -33,6 +36,8 @@ export const queueModel = defineModel<QueueState>({
   equal: (a, b) => a.length === b.length && a.every((v, i) => valuesEqual(v, b[i] as Value)),
   hash: (state) => hashValue(state),
   describeState: (state) => showValue(state),
+  // Each state is a new array; its elements are the history's own inputs, shared.
+  sizeOfState: (state) => ARRAY_BYTES + SLOT_BYTES * state.length,
   validate(call) {
     if (call.f !== "enqueue" && call.f !== "dequeue") return "f to be enqueue or dequeue";
     if (call.f === "enqueue" && call.input === null) {

@@ -44,6 +44,8 @@ export const registerModel = defineModel<Value>({
   equal: valuesEqual,
   hash: hashValue,
   describeState: showValue,
+  // The state is a value from the history (a write's input, a cas's `to`), shared.
+  sizeOfState: () => 0,
   validate(call) {
     if (call.f === "read" || call.f === "write") return undefined;
     if (call.f !== "cas") return "f to be read, write or cas";

@@ -6,6 +6,7 @@
 
 import { canonicalValue, hashValue, type Value } from "../../workload/Value.js";
 import { defineModel } from "../defineModel.js";
+import { ARRAY_BYTES, SLOT_BYTES, stringBytes } from "./stateBytes.js";
 
 type SetState = readonly string[];
 
@@ -36,14 +37,23 @@ export const setModel = defineModel<SetState>({
     if (f === "read") return { state, output: state.map((m) => JSON.parse(m) as Value) };
     const member = canonical(input);
     const has = state.includes(member);
-    if (f === "add") return { state: has ? state : [...state, member].sort(), output: null };
-    return { state: has ? state.filter((m) => m !== member) : state, output: null };
+    // concat, not spread: an exactly sized array (see queueModel).
+    if (f === "add") return { state: has ? state : state.concat([member]).sort(), output: null };
+    if (!has) return { state, output: null };
+    const at = state.indexOf(member);
+    return { state: state.slice(0, at).concat(state.slice(at + 1)), output: null };
   },
   outputMatches: (f, expected, seen) => f !== "read" || sameMembers(expected, seen),
   readOnly: (call) => call.f === "read",
   equal: (a, b) => a.length === b.length && a.every((m, i) => m === b[i]),
   hash: (state) => hashValue(state as readonly Value[]),
   describeState: (state) => `{${state.join(", ")}}`,
+  // A new array of members, and (after an add) one new member string, at most the longest.
+  sizeOfState(state) {
+    let longest = 0;
+    for (const member of state) longest = Math.max(longest, member.length);
+    return ARRAY_BYTES + SLOT_BYTES * state.length + stringBytes(longest);
+  },
   validate(call) {
     if (!["add", "remove", "read"].includes(call.f)) return "f to be add, remove or read";
     if (call.f === "read" && call.output !== undefined && !Array.isArray(call.output)) {

@@ -62,6 +62,36 @@ describe("murphy check", () => {
     }
   });
 
+  it("shows that times past 2^53 µs are checked exactly and the rebase is said, in text and JSON", () => {
+    const base = 2n ** 60n;
+    const path = join(mkdtempSync(join(tmpdir(), "murphy-check-")), "late.jsonl");
+    writeFileSync(
+      path,
+      [
+        `{"type":"invoke","process":1,"f":"write","value":1,"atMicros":${base}}`,
+        `{"type":"ok","process":1,"atMicros":${base + 1n}}`,
+        `{"type":"invoke","process":2,"f":"read","atMicros":${base + 2n}}`,
+        `{"type":"ok","process":2,"value":null,"atMicros":${base + 3n}}`,
+      ].join("\n"),
+    );
+    expect(checkCommand(path, { ...defaults, model: "register" })).toBe(1);
+    expect(out.join("")).toContain(`shown relative to ${base} µs, the file's earliest`);
+    out.length = 0;
+    expect(checkCommand(path, { ...defaults, model: "register", json: true })).toBe(1);
+    expect(JSON.parse(out.join(""))).toMatchObject({ timeOffsetMicros: String(base) });
+  });
+
+  it("shows that a memory budget beyond the heap is said before the search, which still answers", () => {
+    expect(
+      checkCommand(corpus("register-ok.jepsen-log.txt"), {
+        ...defaults,
+        model: "register",
+        maxMemoryMb: "100000000",
+      }),
+    ).toBe(0);
+    expect(err.join("")).toMatch(/--max-memory-mb 100000000 is more than this process's heap/);
+  });
+
   it("shows that --json prints the result with the file and detected format", () => {
     expect(
       checkCommand(corpus("kv-lost-append.jepsen-edn.txt"), {

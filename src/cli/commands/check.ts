@@ -1,19 +1,28 @@
 // `murphy check FILE --model NAME`: checks a recorded history for linearizability against a
 // built-in model. Reads murphy JSONL, Jepsen log lines or Jepsen EDN (detected from the first line
 // unless --format says). Exit codes: 0 linearizable, 1 not, 2 unknown (budget ran out) or bad input.
+// The file is untrusted: its size is bounded (--max-input-mb), its numbers read exactly, and what
+// it says is escaped before it reaches the terminal. The search is bounded by --timeout-ms and
+// --max-memory-mb, and by the heap itself: near the heap's limit it answers unknown, never aborts.
 
+import { getHeapStatistics } from "node:v8";
 import type { Command } from "commander";
 import pc from "picocolors";
-import { checkLinearizability } from "../../check/checkLinearizability.js";
+import {
+  checkLinearizability,
+  HEAP_SHARE,
+  type HeapProbe,
+} from "../../check/checkLinearizability.js";
 import { formatLinearizability } from "../../check/formatLinearizability.js";
 import type { LinearizabilityResult } from "../../check/LinearizabilityResult.js";
 import { builtInModel, builtInModelNames } from "../../check/models/builtInModels.js";
 import { ConfigError, MurphyError } from "../../core/errors.js";
 import { requireOneOf } from "../../core/validate.js";
 import { readJepsenEdn, readJepsenLog } from "../../workload/JepsenHistory.js";
-import { readHistoryJsonl } from "../../workload/MurphyJsonl.js";
+import { readHistoryJsonlDetailed } from "../../workload/MurphyJsonl.js";
 import type { History } from "../../workload/Operation.js";
-import { readInputFile } from "../readInputFile.js";
+import { terminalSafe, terminalSafeJson, terminalSafeLines } from "../../report/terminalSafe.js";
+import { MAX_INPUT_BYTES, readInputFile } from "../readInputFile.js";
 
 const FORMATS = ["auto", "murphy", "jepsen-log", "jepsen-edn"] as const;
 type Format = (typeof FORMATS)[number];
@@ -23,6 +32,7 @@ interface CheckOptions {
   format: string;
   timeoutMs: string;
   maxMemoryMb: string;
+  maxInputMb?: string;
   json?: boolean;
 }
 
@@ -35,6 +45,11 @@ export function registerCheckCommand(program: Command): void {
     .option("--format <format>", `the file's format: ${FORMATS.join(", ")}`, "auto")
     .option("--timeout-ms <n>", "answer unknown after this long", "60000")
     .option("--max-memory-mb <n>", "answer unknown when the search would hold more", "512")
+    .option(
+      "--max-input-mb <n>",
+      "refuse a history file larger than this",
+      String(MAX_INPUT_BYTES / (1024 * 1024)),
+    )
     .option("--json", "print the result as JSON")
     .action((file: string, options: CheckOptions) => {
       process.exitCode = checkCommand(file, options);
@@ -42,6 +57,8 @@ export function registerCheckCommand(program: Command): void {
 }
 
 export function checkCommand(file: string, options: CheckOptions): number {
+  // The time budget covers reading and parsing the file too, not only the search.
+  const startedMs = performance.now();
   if (options.model === undefined) {
     throw new ConfigError({
       field: "--model",
@@ -54,51 +71,94 @@ export function checkCommand(file: string, options: CheckOptions): number {
   const format = requireOneOf<Format>("--format", options.format, FORMATS);
   const timeoutMs = positiveNumber("--timeout-ms", options.timeoutMs);
   const maxMemoryMb = positiveNumber("--max-memory-mb", options.maxMemoryMb);
-  const text = readInputFile(file, "history file");
+  const maxInputMb = positiveNumber("--max-input-mb", options.maxInputMb ?? "256");
+  const text = readInputFile(file, "history file", Math.floor(maxInputMb * 1024 * 1024));
   const chosen = format === "auto" ? detectFormat(text) : format;
-  let history: History;
+  const where = `${terminalSafe(file)} (${chosen})`;
+  let parsed: { history: History; timeOffsetMicros: bigint };
   try {
-    history = parse(text, chosen);
+    parsed = parse(text, chosen);
   } catch (error) {
     if (error instanceof MurphyError) {
-      console.error(pc.red(`murphy: ${file} (${chosen}): ${error.message}`));
+      console.error(pc.red(`murphy: ${where}: ${terminalSafe(error.message)}`));
       return 2;
     }
     throw error;
   }
+  const { history, timeOffsetMicros } = parsed;
   if (history.length === 0) {
     // An empty history is linearizable, but a check of nothing is more likely a wrong file.
-    console.error(
-      pc.red(`murphy: ${file} (${chosen}): no operations found; pass a non-empty history`),
-    );
+    console.error(pc.red(`murphy: ${where}: no operations found; pass a non-empty history`));
     return 2;
   }
+  const heap = heapProbe();
+  warnIfBeyondHeap(maxMemoryMb, heap);
   const clock = { monotonicMs: () => performance.now() };
   let result: LinearizabilityResult;
   try {
     result = checkLinearizability(history, model, {
       clock,
-      timeoutMs,
+      timeoutMs: Math.max(1, timeoutMs - (performance.now() - startedMs)),
       maxMemoryBytes: maxMemoryMb * 1024 * 1024,
+      heap,
     });
   } catch (error) {
     if (error instanceof MurphyError) {
-      console.error(pc.red(`murphy: ${file} (${chosen}): ${error.message}`));
+      console.error(pc.red(`murphy: ${where}: ${terminalSafe(error.message)}`));
       return 2;
     }
     throw error;
   }
-  if (options.json) {
-    console.log(JSON.stringify({ file, format: chosen, ...result }, null, 2));
-  } else {
-    // Jepsen files carry no usable times, only an order: their times are event positions.
-    const out = formatLinearizability(result, { times: chosen === "murphy" ? "micros" : "order" });
-    const colour = { ok: pc.green, illegal: pc.red, unknown: pc.yellow }[result.verdict];
-    process.stdout.write(
-      colour(out.slice(0, out.indexOf(":") + 1)) + out.slice(out.indexOf(":") + 1),
+  printResult(file, chosen, result, timeOffsetMicros, options.json === true);
+  return { ok: 0, illegal: 1, unknown: 2 }[result.verdict];
+}
+
+function printResult(
+  file: string,
+  format: string,
+  result: LinearizabilityResult,
+  timeOffsetMicros: bigint,
+  json: boolean,
+): void {
+  const rebased = timeOffsetMicros !== 0n;
+  if (json) {
+    const offset = rebased ? { timeOffsetMicros: String(timeOffsetMicros) } : {};
+    console.log(terminalSafeJson(JSON.stringify({ file, format, ...offset, ...result }, null, 2)));
+    return;
+  }
+  // Jepsen files carry no usable times, only an order: their times are event positions.
+  const times = format === "murphy" ? "micros" : "order";
+  const out = terminalSafeLines(formatLinearizability(result, { times }));
+  const colour = { ok: pc.green, illegal: pc.red, unknown: pc.yellow }[result.verdict];
+  process.stdout.write(
+    colour(out.slice(0, out.indexOf(":") + 1)) + out.slice(out.indexOf(":") + 1),
+  );
+  if (rebased) {
+    console.log(
+      pc.dim(`times past 2^53 µs: shown relative to ${timeOffsetMicros} µs, the file's earliest`),
     );
   }
-  return { ok: 0, illegal: 1, unknown: 2 }[result.verdict];
+}
+
+/** V8's heap, for the checker to stop short of its limit. */
+function heapProbe(): HeapProbe {
+  return {
+    usedBytes: () => getHeapStatistics().used_heap_size,
+    limitBytes: getHeapStatistics().heap_size_limit,
+  };
+}
+
+/** Says, before the search, when the budget is more than the heap can hold: it stops earlier. */
+function warnIfBeyondHeap(maxMemoryMb: number, heap: HeapProbe): void {
+  const heapMb = Math.floor((HEAP_SHARE * heap.limitBytes) / (1024 * 1024));
+  if (maxMemoryMb <= heapMb) return;
+  console.error(
+    pc.yellow(
+      `murphy: --max-memory-mb ${maxMemoryMb} is more than this process's heap can give the ` +
+        `search (about ${heapMb} MB); it answers unknown before the heap runs out ` +
+        "(node --max-old-space-size raises the heap)",
+    ),
+  );
 }
 
 function positiveNumber(field: string, text: string): number {
@@ -131,8 +191,11 @@ export function detectFormat(text: string): Exclude<Format, "auto"> {
   return "jepsen-log";
 }
 
-function parse(text: string, format: Exclude<Format, "auto">): History {
-  if (format === "murphy") return readHistoryJsonl(text);
-  if (format === "jepsen-edn") return readJepsenEdn(text);
-  return readJepsenLog(text);
+function parse(
+  text: string,
+  format: Exclude<Format, "auto">,
+): { history: History; timeOffsetMicros: bigint } {
+  if (format === "murphy") return readHistoryJsonlDetailed(text);
+  const history = format === "jepsen-edn" ? readJepsenEdn(text) : readJepsenLog(text);
+  return { history, timeOffsetMicros: 0n };
 }

@@ -1,16 +1,16 @@
 // `murphy merge FILES…`: combines the shard files of one sweep (`murphy run X --shard i/n`) into the
 // summary, the output and the exit code that the unsharded run gives.
 
-import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { ConfigError } from "../../core/errors.js";
-import { Seed } from "../../core/Rng.js";
 import { loadWorld } from "../../sweep/loadWorld.js";
-import { seedSpan } from "../../sweep/runSweep.js";
-import { mergeShardFiles, parseShardFile } from "../../sweep/ShardFile.js";
+import { describeSeedRange, mergeShardFiles, parseShardFile } from "../../sweep/ShardFile.js";
 import { sweepExitCode } from "../formatSweep.js";
 import { printSweepHeader, printSweepSummaries, sweepJson } from "../printSweep.js";
-import { describeSeeds } from "../sweepOptions.js";
+import { readInputFile } from "../readInputFile.js";
+
+/** A shard file is a few KB per block; anything far larger is not one. */
+const MAX_SHARD_FILE_BYTES = 64 * 1024 * 1024;
 
 export function registerMergeCommand(program: Command): void {
   program
@@ -30,30 +30,30 @@ export async function mergeCommand(
   const files = paths.map((path) => ({ path, file: parseShardFile(path, readJson(path)) }));
   const merged = mergeShardFiles(files);
   const scenario = await loadWorld(merged.scenario);
-  // Shard files name a world file by its path; summaries name every world by its name.
-  for (const summary of merged.summaries) summary.scenario = scenario.name;
+  for (const summary of merged.summaries) {
+    if (!scenario.variants.some((v) => v.name === summary.variant)) {
+      throw new ConfigError({
+        field: files[0]!.path,
+        value: summary.variant,
+        expected: `a variant of ${scenario.name} (${scenario.variants.map((v) => v.name).join(", ")})`,
+        fix: "merge the shard files of one sweep of this world",
+      });
+    }
+    // Shard files name a world file by its path; summaries name every world by its name.
+    summary.scenario = scenario.name;
+  }
   if (options.json) {
     console.log(sweepJson(scenario, merged.summaries));
   } else {
-    const seeds = seedSpan(merged.seeds.count, Seed.parse(merged.seeds.first).toBigInt());
-    printSweepHeader(scenario, `${describeSeeds(seeds)}, merged from ${files.length} shards`);
+    const seeds = describeSeedRange(merged.seeds);
+    printSweepHeader(scenario, `${seeds}, merged from ${files.length} shards`);
     printSweepSummaries(scenario, merged.summaries);
   }
   return sweepExitCode(scenario, merged.summaries);
 }
 
 function readJson(path: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (error) {
-    throw new ConfigError({
-      field: "file",
-      value: path,
-      expected: "a readable shard file",
-      fix: `check the path (${(error as NodeJS.ErrnoException).code ?? "unreadable"})`,
-    });
-  }
+  const text = readInputFile(path, "shard file", MAX_SHARD_FILE_BYTES);
   try {
     return JSON.parse(text) as unknown;
   } catch {

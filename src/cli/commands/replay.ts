@@ -1,5 +1,5 @@
-// `murphy replay <world> --seed S [--trace FILE]`: reruns one seed, optionally writing its trace as
-// JSON lines, and prints the trace hash, why each property came out as it did, and the outcome.
+// `murphy replay <world> --seed S [--trace FILE] [--report FILE]`: reruns one seed, optionally
+// writing its trace as JSON lines and its HTML report, and prints the trace hash, why each property came out as it did, and the outcome.
 // `murphy replay --schedule FILE` runs a replay file (written by `murphy shrink` or the test API):
 // the same world, variant and seed, under the file's fault schedule. `--log` prints the nodes'
 // `ctx.log` lines as they happen.
@@ -10,13 +10,13 @@ import { ConfigError } from "../../core/errors.js";
 import { Seed } from "../../core/Rng.js";
 import { loadWorld } from "../../sweep/loadWorld.js";
 import { readReplayFile } from "../../sweep/ReplayFile.js";
-import { checkOutputPath } from "../checkOutputPath.js";
 import { resolveVariants } from "../sweepOptions.js";
 import { runTracedCommand } from "./run.js";
 
 interface ReplayOptions {
   seed?: string;
   trace?: string;
+  report?: string;
   schedule?: string;
   variant: string;
   json?: boolean;
@@ -31,6 +31,10 @@ export function registerReplayCommand(program: Command): void {
     .option("--seed <seed>", "the seed to replay (decimal or 0x hex)")
     .option("--schedule <file>", "a replay file from `murphy shrink`: world, seed and faults")
     .option("--trace <file>", "write the trace as JSON lines (FILE.<variant> for several)")
+    .option(
+      "--report <file>",
+      "write the run's HTML report (FILE with the variant before its extension for several)",
+    )
     .option("--variant <name>", "a variant of the world, or both/all", "both")
     .option("--log", "print the nodes' ctx.log lines as they happen")
     .option("--json", "print the outcome as JSON")
@@ -47,7 +51,6 @@ export async function replayCommand(
     ? (entry: { node: string; atMs: number; text: string }) =>
         console.log(pc.dim(`${entry.atMs.toFixed(3).padStart(12)} ms ${entry.node}: ${entry.text}`))
     : undefined;
-  if (options.trace !== undefined) checkOutputPath("--trace", options.trace);
   if (options.schedule !== undefined) {
     if (options.seed !== undefined) {
       throw new ConfigError({
@@ -69,7 +72,12 @@ export async function replayCommand(
       world,
       variants,
       Seed.parse(replay.seed),
-      { ...options, faults: replay.faults, onLog },
+      {
+        ...options,
+        faults: replay.faults,
+        onLog,
+        command: `murphy replay ${name ?? ""} --schedule ${options.schedule}`.replace("  ", " "),
+      },
       "replay",
     );
   }

@@ -2,7 +2,6 @@
 // with a progress bar; optionally one shard of the sweep written to a file for `murphy merge`;
 // optional trace file (one seed) and determinism check.
 
-import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
 import pc from "picocolors";
@@ -26,7 +25,9 @@ import {
 import type { VariantSummary } from "../../scenarios/VariantSummary.js";
 import { sweepExitCode } from "../formatSweep.js";
 import { printSweepHeader, printSweepSummaries, sweepJson } from "../printSweep.js";
-import { runTraced, traceFileFor, type RunOneOptions } from "../runTraced.js";
+import { reportViolatingSeeds } from "../reportViolatingSeeds.js";
+import { reportFileFor, runTraced, traceFileFor, type RunOneOptions } from "../runTraced.js";
+import { checkOutputFile, prepareOutputDir, writeOutputFile } from "../outputPaths.js";
 import { writeShardFile } from "../shardOutput.js";
 import { describeSeeds, resolveSeeds, resolveVariants, resolveWorkers } from "../sweepOptions.js";
 import { SweepProgress } from "../SweepProgress.js";
@@ -37,6 +38,7 @@ export interface RunOptions {
   seeds?: string;
   json?: boolean;
   trace?: string;
+  report?: string;
   out?: string;
   workers?: string;
   shard?: string;
@@ -55,6 +57,10 @@ export function registerRunCommand(program: Command): void {
     .option("--shard <i/n>", "run only shard i of n (from 0) and write it for `murphy merge`")
     .option("--json", "print the summary as JSON")
     .option("--trace <file>", "with --seed: write the run's trace as JSON lines")
+    .option(
+      "--report <path>",
+      "with --seed: write the run's HTML report to this file; with a sweep: write the reports of the first violating seeds into this directory",
+    )
     .option("--out <dir>", "write the summary (or the shard file) as JSON into this directory")
     .option("--check-determinism", "run every seed twice and compare trace hashes")
     .action(async (name: string | undefined, options: RunOptions) => {
@@ -68,6 +74,8 @@ export async function runCommand(name: string | undefined, options: RunOptions):
   const seeds = resolveSeeds(scenario, options);
   const workers = resolveWorkers(options.workers);
   const shard = options.shard === undefined ? undefined : parseShard(options.shard);
+  // Outputs are checked before the work: a bad --out fails now, not after the sweep.
+  if (options.out !== undefined) prepareOutputDir("--out", options.out);
   if (options.trace !== undefined) {
     if (options.seed === undefined) {
       throw new ConfigError({
@@ -95,7 +103,13 @@ export async function runCommand(name: string | undefined, options: RunOptions):
   const blocks = shard === undefined ? seedBlocks(seeds) : shardBlocks(seedBlocks(seeds), shard);
   const result = await sweep(scenario, variants, blocks, workers, options);
   if (shard !== undefined) return finishShard({ ...result, seeds }, shard, options);
-  return finishRun(result, options, seeds.count);
+  const code = finishRun(result, options, seeds.count);
+  if (options.report !== undefined) {
+    await reportViolatingSeeds(scenario, result.summaries, options.report, {
+      quiet: options.json === true,
+    });
+  }
+  return code;
 }
 
 interface SweepResult {
@@ -156,8 +170,8 @@ async function sweep(
 function finishRun(result: SweepResult, options: RunOptions, seedCount: number): number {
   const { scenario, summaries, mismatches } = result;
   if (options.out !== undefined) {
-    mkdirSync(options.out, { recursive: true });
-    writeFileSync(join(options.out, `${scenario.name}.json`), sweepJson(scenario, summaries));
+    const path = join(options.out, `${scenario.name}.json`);
+    writeOutputFile("--out", path, sweepJson(scenario, summaries));
   }
   if (options.json) {
     const determinismMismatches = options.checkDeterminism ? mismatches : undefined;
@@ -224,22 +238,43 @@ export async function runTracedCommand(
   scenario: Scenario,
   variants: string[],
   seed: Seed,
-  options: { json?: boolean; trace?: string | undefined } & Omit<RunOneOptions, "file">,
+  options: { json?: boolean; trace?: string | undefined } & Omit<
+    RunOneOptions,
+    "file" | "report"
+  > & {
+      report?: string | undefined;
+    },
   command: "run" | "replay" = "run",
 ): Promise<number> {
   if (!options.json) printSweepHeader(scenario, seed.toString(), command);
   const summaries: VariantSummary[] = [];
   const details: Record<string, Record<string, string[]>> = {};
+  // Every output is checked before the first run: a bad path fails before any work.
+  for (const variant of variants) {
+    if (options.trace !== undefined)
+      checkOutputFile("--trace", traceFileFor(options.trace, variant, variants.length));
+    if (options.report !== undefined)
+      checkOutputFile("--report", reportFileFor(options.report, variant, variants.length));
+  }
   for (const variant of variants) {
     const file =
       options.trace === undefined
         ? undefined
         : traceFileFor(options.trace, variant, variants.length);
+    const report =
+      options.report === undefined
+        ? undefined
+        : reportFileFor(options.report, variant, variants.length);
     const { summary, traceHash, outcome } = await runTraced(scenario, variant, seed, {
       file,
+      report,
+      command: options.command,
       faults: options.faults,
       onLog: options.onLog,
     });
+    if (!options.json && report !== undefined) {
+      console.log(pc.dim(`report written to ${report}; open it in a browser`));
+    }
     if (!options.json && file !== undefined) {
       console.log(
         pc.dim(`trace written to ${file} (hash ${traceHash}); see it: murphy show ${file}`),

@@ -14,6 +14,7 @@ import {
   traceNodes,
   type SpaceTimeOptions,
 } from "../../report/spaceTimeDiagram.js";
+import { terminalSafe } from "../../report/terminalSafe.js";
 import { readInputFile } from "../readInputFile.js";
 
 export interface ShowOptions {
@@ -52,14 +53,16 @@ export function showCommand(file: string, options: ShowOptions): number {
     worlds = readTraceWorlds(text);
   } catch (error) {
     if (error instanceof MurphyError) {
-      console.error(pc.red(`murphy: ${file}: ${error.message}`));
+      console.error(pc.red(`murphy: ${terminalSafe(file)}: ${terminalSafe(error.message)}`));
       return 2;
     }
     throw error;
   }
   if (worlds.every((w) => w.events.length === 0)) {
     console.error(
-      pc.red(`murphy: ${file}: no trace events found; pass a file written by murphy run --trace`),
+      pc.red(
+        `murphy: ${terminalSafe(file)}: no trace events found; pass a file written by murphy run --trace`,
+      ),
     );
     return 2;
   }
@@ -207,7 +210,7 @@ function renderWorlds(
       skippedEvents += selected;
       continue;
     }
-    if (world.label !== "") lines.push("", `── world ${world.label} ──`);
+    if (world.label !== "") lines.push("", `── world ${terminalSafe(world.label)} ──`);
     lines.push(...spaceTimeDiagram(world.events, { ...worldOptions, maxLines: rowsLeft }));
     rowsLeft -= Math.min(rowsLeft, selected);
     drawn++;
@@ -232,5 +235,6 @@ function title(file: string, worlds: readonly TraceWorld[]): string {
   if (first?.variant !== undefined) parts.push(`variant ${first.variant}`);
   if (worlds.length > 1) parts.push(`${worlds.length} worlds`);
   parts.push(`${events} events`);
-  return parts.join(" · ");
+  // The file's name and its header's fields are the user's or the file's: escaped.
+  return terminalSafe(parts.join(" · "));
 }

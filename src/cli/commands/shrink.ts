@@ -11,7 +11,7 @@ import { requireInteger } from "../../core/validate.js";
 import { loadWorld, worldRef } from "../../sweep/loadWorld.js";
 import { writeReplayFile } from "../../sweep/ReplayFile.js";
 import { shrinkWorld } from "../../sweep/shrinkWorld.js";
-import { checkOutputPath } from "../checkOutputPath.js";
+import { checkOutputFile } from "../outputPaths.js";
 
 interface ShrinkOptions {
   seed?: string;
@@ -52,7 +52,7 @@ export async function shrinkCommand(
   const seed = Seed.parse(options.seed);
   const maxRuns = requireInteger("--max-runs", Number(options.maxRuns ?? "500"), 1);
   const out = options.out ?? `${world.name}-${seed.toString()}.replay.json`;
-  checkOutputPath("--out", out);
+  checkOutputFile("--out", out);
   const ref = worldRef(world);
   console.log(pc.bold(`murphy shrink ${ref}`) + pc.dim(` — seed ${seed.toString()}`));
   const result = await shrinkWorld(world, {

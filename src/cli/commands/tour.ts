@@ -1,8 +1,8 @@
 // `murphy tour`: murphy's main job, what `npm start` runs. Every scenario, both variants, each with
 // its tour seed count, on all cores at once; one table; results as JSON under --out; an exit code
-// that says whether every remedy held and every unsafe variant showed its failure.
+// that says whether every remedy held and every unsafe variant showed its failure; with --report,
+// an HTML report of each variant's first violating seed and an index page with the table.
 
-import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
 import pc from "picocolors";
@@ -11,14 +11,18 @@ import { SCENARIOS } from "../../scenarios/registry.js";
 import { seedRange } from "../../sweep/runSweep.js";
 import type { Scenario } from "../../scenarios/Scenario.js";
 import { seedBlocks } from "../../sweep/SeedBlocks.js";
+import { prepareOutputDir, writeOutputFile } from "../outputPaths.js";
 import { sweepJson } from "../printSweep.js";
 import { resolveWorkers } from "../sweepOptions.js";
 import { SweepProgress } from "../SweepProgress.js";
-import { tourTable, tourVerdict, type TourEntry } from "../tourReport.js";
+import { tourCells, tourTable, tourVerdict, type TourEntry } from "../tourReport.js";
+import { reportViolatingSeeds } from "../reportViolatingSeeds.js";
+import { tourIndexHtml, type TourIndexLink } from "../../report/tourIndexHtml.js";
 
 interface TourOptions {
   workers?: string;
   out: string;
+  report?: string;
   json?: boolean;
 }
 
@@ -29,6 +33,10 @@ export function registerTourCommand(program: Command): void {
     .option("--workers <n>", "worker threads (default: the cores of this machine)")
     .option("--out <dir>", "write the results as JSON into this directory", "out/tour")
     .option("--json", "print the summary as JSON instead of the table")
+    .option(
+      "--report <dir>",
+      "write HTML reports of each variant's first violating seed, and an index.html with the table, into this directory",
+    )
     .action(async (options: TourOptions) => {
       process.exitCode = await tourCommand(options);
     });
@@ -36,6 +44,8 @@ export function registerTourCommand(program: Command): void {
 
 export async function tourCommand(options: TourOptions): Promise<number> {
   const workers = resolveWorkers(options.workers);
+  // The results directory is checked before the tour runs, not after.
+  prepareOutputDir("--out", options.out);
   const totalSeeds = SCENARIOS.reduce((n, s) => n + s.tourSeeds * s.variants.length, 0);
   if (!options.json) {
     console.log(
@@ -58,6 +68,8 @@ export async function tourCommand(options: TourOptions): Promise<number> {
   }
   const verdict = tourVerdict(entries);
   writeResults(options.out, entries, verdict, progress, pool.workers);
+  if (options.report !== undefined)
+    await writeTourReports(options.report, entries, verdict, options);
   if (options.json) {
     console.log(JSON.stringify(summaryJson(entries, verdict, progress, pool.workers), null, 2));
     return verdict.code;
@@ -88,6 +100,44 @@ async function runScenario(
   }
 }
 
+/** Each variant's first violating seed as an HTML report, and the index page that links them. */
+async function writeTourReports(
+  dir: string,
+  entries: readonly TourEntry[],
+  verdict: ReturnType<typeof tourVerdict>,
+  options: TourOptions,
+): Promise<void> {
+  const links: TourIndexLink[] = [];
+  for (const entry of entries) {
+    if (entry.summaries === undefined) continue;
+    const written = await reportViolatingSeeds(entry.scenario, entry.summaries, dir, {
+      quiet: true,
+      perVariant: 1,
+    });
+    links.push(
+      ...written.map((w) => ({
+        scenario: w.world,
+        variant: w.variant,
+        seed: w.seed,
+        property: w.property,
+        href: w.name,
+      })),
+    );
+  }
+  const { header, rows } = tourCells(entries);
+  const summary =
+    verdict.code === 0
+      ? ["every safe variant held; every unsafe variant showed its violation"]
+      : verdict.problems;
+  writeOutputFile(
+    "--report",
+    join(dir, "index.html"),
+    tourIndexHtml({ title: "murphy tour", summary, header, rows, links }),
+  );
+  if (!options.json)
+    console.log(pc.dim(`${links.length} reports and index.html written to ${dir}/`));
+}
+
 function summaryJson(
   entries: readonly TourEntry[],
   verdict: ReturnType<typeof tourVerdict>,
@@ -116,14 +166,15 @@ function writeResults(
   progress: SweepProgress,
   workers: number,
 ): void {
-  mkdirSync(dir, { recursive: true });
+  prepareOutputDir("--out", dir);
   for (const entry of entries) {
     if (entry.summaries === undefined) continue;
-    writeFileSync(
+    writeOutputFile(
+      "--out",
       join(dir, `${entry.scenario.name}.json`),
       sweepJson(entry.scenario, entry.summaries),
     );
   }
   const summary = summaryJson(entries, verdict, progress, workers);
-  writeFileSync(join(dir, "summary.json"), JSON.stringify(summary, null, 2) + "\n");
+  writeOutputFile("--out", join(dir, "summary.json"), JSON.stringify(summary, null, 2) + "\n");
 }

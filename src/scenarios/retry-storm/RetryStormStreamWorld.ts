@@ -16,7 +16,7 @@ import type { Timers } from "../../core/Clock.js";
 import { retry } from "../../primitives/index.js";
 import { Simulation } from "../../world/Simulation.js";
 import type { NodeFactory } from "../../sim/NodeApi.js";
-import type { RunSeedOptions } from "../Scenario.js";
+import type { RunSeedOptions, WindowSeries } from "../Scenario.js";
 import { backoffFor, budgetFor, type RetryStormStrategy } from "./RetryStormStrategy.js";
 import { ThrottledError } from "./RetryStormThrottledError.js";
 
@@ -62,6 +62,15 @@ interface WorldStats {
   /** Calls that reached the server after it recovered, per load window since recovery. */
   arrivalsPerWindow: number[];
   throttled: number;
+  /** For reports: calls and first attempts sent, per load window from time 0. */
+  callsPerWindow: number[];
+  requestsPerWindow: number[];
+}
+
+function countWindow(counts: number[], atMs: number): void {
+  const window = Math.floor(atMs / LOAD_WINDOW_MS);
+  for (let i = counts.length; i <= window; i++) counts.push(0);
+  counts[window]!++;
 }
 
 /** The server: a FIFO queue worked through at one call per SERVICE_MS, throttling when full. */
@@ -106,6 +115,7 @@ function app(
     const down = (ms: number) => ms >= outage.crashAtMs && ms < outage.recoverAtMs;
     const call = async () => {
       stats.calls++;
+      countWindow(stats.callsPerWindow, ctx.clock.monotonicMs());
       if (down(ctx.clock.monotonicMs())) stats.outageCalls++;
       const answer = await ctx.request<{ ok: boolean }>(
         "server",
@@ -118,6 +128,7 @@ function app(
       const startMs = ctx.clock.monotonicMs();
       const later = startMs >= outage.recoverAtMs;
       stats.requests++;
+      countWindow(stats.requestsPerWindow, startMs);
       if (down(startMs)) stats.outageRequests++;
       if (later) stats.laterRequests++;
       let ok = false;
@@ -208,6 +219,8 @@ export async function runRetryStormWorld(
     backlogResolvedMs: 0,
     arrivalsPerWindow: [],
     throttled: 0,
+    callsPerWindow: [],
+    requestsPerWindow: [],
   };
   const nodes: Record<string, NodeFactory> = { server: server(stats) };
   for (let a = 0; a < APPS; a++) {
@@ -230,6 +243,7 @@ export async function runRetryStormWorld(
     ...(options.trace?.(label) ? { trace: options.trace(label)! } : {}),
   });
   const result = await sim.run();
+  options.observe?.({ label, series: loadSeries(stats) });
   let lastOverWindow = -1;
   stats.arrivalsPerWindow.forEach((arrivals, window) => {
     if ((arrivals ?? 0) > OVER_CAPACITY_ABOVE) lastOverWindow = window;
@@ -247,6 +261,27 @@ export async function runRetryStormWorld(
     throttled: stats.throttled,
     hash: result.traceHash,
     events: result.events,
+  };
+}
+
+/** Calls, first attempts and retries per window, for a report's plot of the storm. */
+function loadSeries(stats: WorldStats): Record<string, WindowSeries> {
+  const windowMs = LOAD_WINDOW_MS;
+  const calls = stats.callsPerWindow;
+  const first = calls.map((_, i) => stats.requestsPerWindow[i] ?? 0);
+  return {
+    calls: { windowMs, values: calls, description: "calls sent (first attempts and retries)" },
+    "first attempts": { windowMs, values: first, description: "requests started" },
+    retries: {
+      windowMs,
+      values: calls.map((n, i) => n - first[i]!),
+      description: "calls that were retries",
+    },
+    capacity: {
+      windowMs,
+      values: calls.map(() => OVER_CAPACITY_ABOVE),
+      description: "calls the server can serve per window",
+    },
   };
 }
 
