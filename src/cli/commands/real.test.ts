@@ -1,4 +1,7 @@
 // `murphy real` refuses bad options before it starts anything, naming the option and the fix.
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../core/errors.js";
 import { etcdTestCommand, fencingEtcdCommand } from "./real.js";
@@ -20,5 +23,15 @@ describe("murphy real", () => {
     );
     await expect(etcdTestCommand({ ...base, timeLimit: "-1" })).rejects.toThrow(/`--time-limit`/);
     await expect(etcdTestCommand({ ...base, clients: "0" })).rejects.toThrow(/`--clients`/);
+    // An output directory that cannot be made (under a file) fails before a minute of work.
+    const dir = mkdtempSync(join(tmpdir(), "murphy-real-"));
+    try {
+      writeFileSync(join(dir, "a-file"), "");
+      await expect(etcdTestCommand({ ...base, out: join(dir, "a-file", "out") })).rejects.toThrow(
+        /--out.*ENOTDIR/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

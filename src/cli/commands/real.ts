@@ -3,7 +3,6 @@
 // takes the lock, the first wakes and writes; with and without fencing tokens. `etcd-test`: a
 // Jepsen-style test of a real 3-member etcd under partitions, pauses and crashes, its history
 // checked for linearizability (the history is saved, so `murphy check` can check it again).
-import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
 import pc from "picocolors";
@@ -18,6 +17,7 @@ import {
 } from "../../runtime/etcd/etcdTest.js";
 import { formatFencingStory, runFencingStory } from "../../runtime/etcd/fencingStory.js";
 import { writeHistoryJsonl } from "../../workload/MurphyJsonl.js";
+import { checkOutputFile, prepareOutputDir, writeOutputFile } from "../outputPaths.js";
 
 export interface FencingEtcdOptions {
   rounds: string;
@@ -98,6 +98,12 @@ export async function etcdTestCommand(options: EtcdTestCommandOptions): Promise<
   const timeLimitSeconds = requirePositive("--time-limit", Number(options.timeLimit));
   const clients = requireInteger("--clients", Number(options.clients), 1);
   const nemeses = parseNemeses(options.nemesis);
+  // The outputs are checked before a minute of work, not after it.
+  const historyFile = join(options.out, "history.jsonl");
+  const faultsFile = join(options.out, "faults.json");
+  prepareOutputDir("--out", options.out);
+  checkOutputFile("--out", historyFile);
+  checkOutputFile("--out", faultsFile);
   if (!options.json)
     console.log(
       pc.bold("murphy real etcd-test") + " — etcd under faults, checked for linearizability",
@@ -110,9 +116,8 @@ export async function etcdTestCommand(options: EtcdTestCommandOptions): Promise<
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
     log: options.json ? () => undefined : (line) => console.log(pc.dim(line)),
   });
-  mkdirSync(options.out, { recursive: true });
-  writeFileSync(join(options.out, "history.jsonl"), writeHistoryJsonl(result.history));
-  writeFileSync(join(options.out, "faults.json"), JSON.stringify(result.faults, null, 2) + "\n");
+  writeOutputFile("--out", historyFile, writeHistoryJsonl(result.history));
+  writeOutputFile("--out", faultsFile, JSON.stringify(result.faults, null, 2) + "\n");
   const { history: _history, ...summary } = result;
   if (options.json) {
     console.log(JSON.stringify(summary, null, 2));
@@ -123,7 +128,7 @@ export async function etcdTestCommand(options: EtcdTestCommandOptions): Promise<
     console.log(formatLinearizability(result.linearizability).split("\n").slice(0, 40).join("\n"));
   }
   const colour = result.exitCode === 0 ? pc.green : result.exitCode === 1 ? pc.red : pc.yellow;
-  console.log(colour(`${result.verdict}; history in ${join(options.out, "history.jsonl")}`));
+  console.log(colour(`${result.verdict}; history in ${historyFile}`));
   console.log(
     pc.dim(
       `same draws of faults and operations (not the same timing): murphy real etcd-test --time-limit ${timeLimitSeconds} --nemesis ${options.nemesis} --seed ${result.seed}${result.serializableReads ? " --serializable-reads" : ""}`,
