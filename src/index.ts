@@ -30,12 +30,17 @@ export {
   createRequestId, DedupTable, RequestIdReuseError,
   LamportClock, compareLamport, VectorClock, HybridLogicalClock, compareHlc, ClockOffsetError, TrueTime,
   Lease, LeaseTable, LeaseExpiredError, LeaseHeldError, FencingTokenIssuer, FencedStore, StaleFencingTokenError,
+  EtcdLease, EtcdLock, LockWaitTimeoutError,
 } from "./primitives/index.js";
+export type { EtcdLeaseApi, EtcdLockApi, EtcdLeaseOptions, EtcdLockOptions, EtcdLeaseLoss } from "./primitives/index.js";
 export type { Backoff, RetryOptions, ErrorClass, GiveUpReason, AttemptContext, RetryScheduledEvent, GiveUpEvent } from "./primitives/index.js";
 export type { TimeoutPolicy, WithTimeoutOptions, HlcTimestamp } from "./primitives/index.js";
 
 // Production defaults for the remedies: the real clock, timers and randomness.
 export { realRuntime, RealClock, RealTimers, CryptoRandom } from "./runtime/index.js";
+// etcd for real: a client for the adapters above, and a throwaway cluster for tests and demos.
+export { EtcdHttpClient, EtcdRequestError, EtcdCluster, withEtcdCluster, EtcdNotInstalledError, EtcdStartError } from "./runtime/index.js";
+export type { EtcdClusterOptions, EtcdMember } from "./runtime/index.js";
 
 // The real world: the same nodes on TCP, real clocks and disks; a real test under injected faults.
 export { startRealNode, RealNode, InjectableClock, FileStorage, runRealTest } from "./runtime/index.js";

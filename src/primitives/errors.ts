@@ -89,3 +89,26 @@ export class LeaseHeldError extends MurphyError {
     );
   }
 }
+
+/** A lock stayed held by someone else for as long as the caller was willing to wait. */
+export class LockWaitTimeoutError extends MurphyError {
+  readonly code = "E_LOCK_WAIT_TIMEOUT";
+
+  constructor(
+    readonly key: string,
+    readonly holder: string | undefined,
+    readonly waitedMs: number,
+    /** False when an attempt's reply was lost: it may have taken the lock under our lease. */
+    readonly definite: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `lock ${show(key)} is still held${holder === undefined ? "" : ` by ${show(holder)}`} after ` +
+        `waiting ${Math.round(waitedMs)} ms; wait longer (waitMs) or find out why the holder keeps it` +
+        (definite
+          ? ""
+          : "; an attempt's reply was lost, so close the lease to drop the key in case it was taken"),
+      options,
+    );
+  }
+}

@@ -22,3 +22,4 @@ export * from "./TokenBucketRetryBudget.js";
 export * from "./TrueTime.js";
 export * from "./VectorClock.js";
 export * from "./withTimeout.js";
+export * from "./etcd/index.js";

@@ -13,3 +13,4 @@ export * from "./ProcessSupervisor.js";
 export * from "./RealCluster.js";
 export * from "./RealTest.js";
 export * from "./RealRunFiles.js";
+export * from "./etcd/index.js";

@@ -67,6 +67,15 @@ const DOCUMENTED: Record<BuiltInModelName, readonly Step[]> = {
     ["add", -2, null],
     ["read", null, 4],
   ],
+  "cas-kv": [
+    ["read", { key: "x" }, null],
+    ["write", { key: "x", value: 3 }, null],
+    ["cas", { key: "x", from: 3, to: 4 }, true],
+    ["cas", { key: "x", from: 3, to: 5 }, false],
+    ["write", { key: "y", value: 1 }, null],
+    ["read", { key: "x" }, 4],
+    ["read", { key: "y" }, 1],
+  ],
 };
 
 /** A call whose output no state allows, and an `info` write that may land after it. */
@@ -104,6 +113,13 @@ const WRONG_AND_INFO: Record<BuiltInModelName, { wrong: Step; info: readonly Ste
     info: [
       ["add", 9, "info"],
       ["read", null, 9],
+    ],
+  },
+  "cas-kv": {
+    wrong: ["read", { key: "k" }, 9],
+    info: [
+      ["cas", { key: "k", from: null, to: 9 }, "info"],
+      ["read", { key: "k" }, 9],
     ],
   },
 };

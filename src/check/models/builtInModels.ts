@@ -2,6 +2,7 @@
 
 import { ConfigError } from "../../core/errors.js";
 import type { SequentialModel } from "../Model.js";
+import { casKvModel } from "./casKvModel.js";
 import { counterModel } from "./counterModel.js";
 import { kvModel } from "./kvModel.js";
 import { queueModel } from "./queueModel.js";
@@ -14,6 +15,7 @@ export const builtInModels = {
   set: setModel,
   queue: queueModel,
   counter: counterModel,
+  "cas-kv": casKvModel,
 } as const;
 
 export type BuiltInModelName = keyof typeof builtInModels;

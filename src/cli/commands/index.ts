@@ -5,6 +5,7 @@ import { registerClusterCommand } from "./cluster.js";
 import { registerListCommand } from "./list.js";
 import { registerMaelstromCommand } from "./maelstrom.js";
 import { registerMergeCommand } from "./merge.js";
+import { registerRealCommand } from "./real.js";
 import { registerReplayCommand } from "./replay.js";
 import { registerRunCommand } from "./run.js";
 import { registerShowCommand } from "./show.js";
@@ -24,4 +25,5 @@ export function registerCommands(program: Command): void {
   registerTestCommand(program);
   registerClusterCommand(program);
   registerMaelstromCommand(program);
+  registerRealCommand(program);
 }

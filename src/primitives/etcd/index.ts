@@ -1,0 +1,3 @@
+export * from "./EtcdApi.js";
+export * from "./EtcdLease.js";
+export * from "./EtcdLock.js";

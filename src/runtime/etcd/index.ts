@@ -1,0 +1,3 @@
+export * from "./EtcdCluster.js";
+export * from "./EtcdHttpClient.js";
+export * from "./freeLoopbackPorts.js";
