@@ -107,43 +107,69 @@ export class EventQueue<E extends QueuedEvent> {
 
   pop(): E | undefined {
     if (this.length === 0) return undefined;
-    const times = this.times;
-    const seqs = this.seqs;
     const items = this.items;
     const top = items[0];
     const n = --this.length;
-    const lastTime = times[n]!;
-    const lastSeq = seqs[n]!;
-    const last = items[n];
+    const last = items[n]!;
     items[n] = undefined;
-    if (n > 0) {
-      let i = 0;
-      for (;;) {
-        let child = 2 * i + 1;
-        if (child >= n) break;
-        let ct = times[child]!;
-        let cs = seqs[child]!;
-        const right = child + 1;
-        if (right < n) {
-          const rt = times[right]!;
-          const rs = seqs[right]!;
-          if (rt < ct || (rt === ct && rs < cs)) {
-            child = right;
-            ct = rt;
-            cs = rs;
-          }
-        }
-        if (lastTime < ct || (lastTime === ct && lastSeq < cs)) break;
-        times[i] = ct;
-        seqs[i] = cs;
-        items[i] = items[child];
-        i = child;
-      }
-      times[i] = lastTime;
-      seqs[i] = lastSeq;
-      items[i] = last;
-    }
+    if (n > 0) this.siftDown(0, this.times[n]!, this.seqs[n]!, last);
     return top;
+  }
+
+  /**
+   * Removes every queued event that `dead` accepts (timeouts of answered requests, cancelled
+   * timers) and rebuilds the heap; returns how many went. The others pop in the same order as
+   * before, as that order is fixed by (time, sequence), not by the heap's layout.
+   */
+  removeWhere(dead: (event: E) => boolean): number {
+    const times = this.times;
+    const seqs = this.seqs;
+    const items = this.items;
+    const n = this.length;
+    let kept = 0;
+    for (let i = 0; i < n; i++) {
+      const event = items[i]!;
+      if (dead(event)) continue;
+      times[kept] = times[i]!;
+      seqs[kept] = seqs[i]!;
+      items[kept++] = event;
+    }
+    items.fill(undefined, kept, n);
+    this.length = kept;
+    for (let i = (kept >> 1) - 1; i >= 0; i--) this.siftDown(i, times[i]!, seqs[i]!, items[i]!);
+    return n - kept;
+  }
+
+  /** Places the event with key (time, seq) at hole `i` or below it, moving smaller children up. */
+  private siftDown(i: number, time: number, seq: number, event: E): void {
+    const times = this.times;
+    const seqs = this.seqs;
+    const items = this.items;
+    const n = this.length;
+    for (;;) {
+      let child = 2 * i + 1;
+      if (child >= n) break;
+      let ct = times[child]!;
+      let cs = seqs[child]!;
+      const right = child + 1;
+      if (right < n) {
+        const rt = times[right]!;
+        const rs = seqs[right]!;
+        if (rt < ct || (rt === ct && rs < cs)) {
+          child = right;
+          ct = rt;
+          cs = rs;
+        }
+      }
+      if (time < ct || (time === ct && seq < cs)) break;
+      times[i] = ct;
+      seqs[i] = cs;
+      items[i] = items[child];
+      i = child;
+    }
+    times[i] = time;
+    seqs[i] = seq;
+    items[i] = event;
   }
 
   private grow(): void {

@@ -58,6 +58,8 @@ export interface KernelConfig {
   onLog?: ((entry: LogEntry) => void) | undefined;
 }
 
+/** Dead events (timeouts of answered requests) the queue may carry before it is compacted. */
+const DEAD_EVENTS_MIN = 1024;
 /** Resolved once: `then` on it queues a microtask without the cost of `queueMicrotask`. */
 const RESOLVED = Promise.resolve();
 
@@ -78,6 +80,13 @@ export class Kernel implements WakeSignal {
   private readonly onLog: ((entry: LogEntry) => void) | undefined;
   private nowMicros = 0;
   private eventCount = 0;
+  /**
+   * About how many queued events are dead: the timeouts of answered requests. They stay in the
+   * queue (removing one from the middle of a heap costs more than skipping it), until they make up
+   * half of it; then one pass removes them all, so the queue and the collector stop carrying them.
+   */
+  private deadEvents = 0;
+  private readonly isDead = (ev: SimEvent): boolean => this.isStale(ev);
   private nextTimerId = 1;
   private nextMessageId = 0;
   private nextRequestId = 1;
@@ -245,7 +254,10 @@ export class Kernel implements WakeSignal {
       queue.pop();
       // A cancelled timer or the timeout of an answered request is not an event: skipping it
       // keeps virtual time (and the run's end) at the last thing that happened.
-      if (this.isStale(next)) continue;
+      if (this.isStale(next)) {
+        if (this.deadEvents > 0) this.deadEvents--;
+        continue;
+      }
       this.nowMicros = next.timeMicros;
       this.eventCount++;
       this.dispatch(next);
@@ -270,6 +282,15 @@ export class Kernel implements WakeSignal {
       stopReason,
       traceHash: this.trace.hash,
     };
+  }
+
+  /** Notes `count` more dead events in the queue, and removes them all once they are half of it. */
+  private countDead(count: number): void {
+    this.deadEvents += count;
+    if (this.deadEvents >= DEAD_EVENTS_MIN && this.deadEvents * 2 >= this.queue.size) {
+      this.queue.removeWhere(this.isDead);
+      this.deadEvents = 0;
+    }
   }
 
   private isStale(ev: SimEvent): boolean {
@@ -384,6 +405,7 @@ export class Kernel implements WakeSignal {
       }
       this.trace.record("deliver", this.nowMicros, host.index, from, ev.id);
       host.requests.delete(envelope.requestId!);
+      this.countDead(1);
       pending.promise.settle(true, envelope.body);
       return;
     }
@@ -722,7 +744,9 @@ export class Kernel implements WakeSignal {
     for (const p of host.pending) p.abandon();
     host.pending.clear();
     for (const r of host.requests.values()) r.promise.abandon();
+    const orphanedTimeouts = host.requests.size;
     host.requests.clear();
+    this.countDead(orphanedTimeouts);
     host.timers.clear();
     host.handlers = {};
     const lost = host.storage.crash(host.rng.derive(`crash/${host.incarnation}`));
