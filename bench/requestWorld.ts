@@ -74,12 +74,19 @@ export async function requestWorld(style: "async" | "callback", simMs: number) {
     network: { latency: { kind: "uniform", minMs: 0.2, maxMs: 2 }, lossProbability: 0.01 },
     faults: faults(simMs),
   });
+  const cpuStart = process.cpuUsage();
   const start = performance.now();
   const result = await sim.run({ untilMs: simMs });
   const seconds = (performance.now() - start) / 1000;
+  const cpu = process.cpuUsage(cpuStart);
+  // CPU time (the collector's threads included) beside wall time: on a machine shared with other
+  // work, wall time also counts the time this process waited for a core.
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   return {
     seconds,
+    cpuSeconds,
     compression: simMs / 1000 / seconds,
+    cpuCompression: simMs / 1000 / cpuSeconds,
     events: result.events,
     stopReason: result.stopReason,
     traceHash: result.traceHash,
