@@ -53,4 +53,31 @@ describe("EventQueue", () => {
     for (let e = queue.pop(); e !== undefined; e = queue.pop()) order.push(e.name);
     expect(order).toEqual(["earlier", "parked-1", "parked-2", "queued", "later"]);
   });
+
+  it("shows that removing dead events midway leaves the others popping in the same order (any input)", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 50 }), fc.boolean()), { maxLength: 2000 }),
+        fc.integer({ min: 0, max: 2000 }),
+        (events, popsBefore) => {
+          type E = { timeMicros: number; id: number; dead: boolean };
+          const queue = new EventQueue<E>(1e6);
+          const all = events.map(([timeMicros, dead], id) => ({ timeMicros, id, dead }));
+          all.forEach((e) => queue.push(e));
+          const sorted = [...all].sort((a, b) => a.timeMicros - b.timeMicros || a.id - b.id);
+          const popped: E[] = [];
+          for (let i = 0; i < popsBefore && queue.size > 0; i++) popped.push(queue.pop()!);
+          const survivors = sorted.slice(popped.length).filter((e) => !e.dead);
+          const before = queue.size;
+          expect(queue.removeWhere((e) => e.dead)).toBe(before - survivors.length);
+          expect(queue.size).toBe(survivors.length);
+          for (let e = queue.pop(); e !== undefined; e = queue.pop()) popped.push(e);
+          expect(popped).toEqual([
+            ...sorted.slice(0, popped.length - survivors.length),
+            ...survivors,
+          ]);
+        },
+      ),
+    );
+  });
 });

@@ -1,7 +1,10 @@
-// The kernel's agenda: a binary min-heap of events ordered by (virtual time, sequence number).
+// The kernel's agenda: a 4-ary min-heap of events ordered by (virtual time, sequence number).
 // Ties in time are broken by the order in which events were scheduled, never by chance, so the
 // same inputs always pop in the same order. Keys live in typed arrays beside the events, so the
-// sift loops compare numbers without touching the event objects (far fewer cache misses). The
+// sift loops compare numbers without touching the event objects (far fewer cache misses); four
+// children per node make the tree half as deep as a binary one, and the four keys a pop compares
+// sit side by side in memory. (Keys are unique, so the order of pops does not depend on the shape
+// of the heap: any correct heap pops the same sequence.) The
 // heap is bounded: a world that schedules more than `capacity` pending events is flooding, and
 // the kernel reports it instead of eating memory. Events held outside the heap but still pending
 // (those parked at a paused node) count against the same capacity, through `hold`.
@@ -88,7 +91,7 @@ export class EventQueue<E extends QueuedEvent> {
     const time = event.timeMicros;
     let i = this.length++;
     while (i > 0) {
-      const parent = (i - 1) >> 1;
+      const parent = (i - 1) >> 2;
       const pt = times[parent]!;
       if (pt < time || (pt === time && seqs[parent]! < seq)) break;
       times[i] = pt;
@@ -107,43 +110,69 @@ export class EventQueue<E extends QueuedEvent> {
 
   pop(): E | undefined {
     if (this.length === 0) return undefined;
-    const times = this.times;
-    const seqs = this.seqs;
     const items = this.items;
     const top = items[0];
     const n = --this.length;
-    const lastTime = times[n]!;
-    const lastSeq = seqs[n]!;
-    const last = items[n];
+    const last = items[n]!;
     items[n] = undefined;
-    if (n > 0) {
-      let i = 0;
-      for (;;) {
-        let child = 2 * i + 1;
-        if (child >= n) break;
-        let ct = times[child]!;
-        let cs = seqs[child]!;
-        const right = child + 1;
-        if (right < n) {
-          const rt = times[right]!;
-          const rs = seqs[right]!;
-          if (rt < ct || (rt === ct && rs < cs)) {
-            child = right;
-            ct = rt;
-            cs = rs;
-          }
-        }
-        if (lastTime < ct || (lastTime === ct && lastSeq < cs)) break;
-        times[i] = ct;
-        seqs[i] = cs;
-        items[i] = items[child];
-        i = child;
-      }
-      times[i] = lastTime;
-      seqs[i] = lastSeq;
-      items[i] = last;
-    }
+    if (n > 0) this.siftDown(0, this.times[n]!, this.seqs[n]!, last);
     return top;
+  }
+
+  /**
+   * Removes every queued event that `dead` accepts (timeouts of answered requests, cancelled
+   * timers) and rebuilds the heap; returns how many went. The others pop in the same order as
+   * before, as that order is fixed by (time, sequence), not by the heap's layout.
+   */
+  removeWhere(dead: (event: E) => boolean): number {
+    const times = this.times;
+    const seqs = this.seqs;
+    const items = this.items;
+    const n = this.length;
+    let kept = 0;
+    for (let i = 0; i < n; i++) {
+      const event = items[i]!;
+      if (dead(event)) continue;
+      times[kept] = times[i]!;
+      seqs[kept] = seqs[i]!;
+      items[kept++] = event;
+    }
+    items.fill(undefined, kept, n);
+    this.length = kept;
+    for (let i = (kept - 2) >> 2; i >= 0; i--) this.siftDown(i, times[i]!, seqs[i]!, items[i]!);
+    return n - kept;
+  }
+
+  /** Places the event with key (time, seq) at hole `i` or below it, moving smaller children up. */
+  private siftDown(i: number, time: number, seq: number, event: E): void {
+    const times = this.times;
+    const seqs = this.seqs;
+    const items = this.items;
+    const n = this.length;
+    for (;;) {
+      const first = 4 * i + 1;
+      if (first >= n) break;
+      let child = first;
+      let ct = times[first]!;
+      let cs = seqs[first]!;
+      const end = first + 4 < n ? first + 4 : n;
+      for (let c = first + 1; c < end; c++) {
+        const t = times[c]!;
+        if (t < ct || (t === ct && seqs[c]! < cs)) {
+          child = c;
+          ct = t;
+          cs = seqs[c]!;
+        }
+      }
+      if (time < ct || (time === ct && seq < cs)) break;
+      times[i] = ct;
+      seqs[i] = cs;
+      items[i] = items[child];
+      i = child;
+    }
+    times[i] = time;
+    seqs[i] = seq;
+    items[i] = event;
   }
 
   private grow(): void {

@@ -20,7 +20,6 @@ export class Host {
   pausedUntilMicros = 0;
   parked: SimEvent[] = [];
   handlers: NodeHandlers = {};
-  activeHandlers = 0;
   readonly pending = new Set<{ abandon(): void }>();
   readonly requests = new Map<
     number,
@@ -33,7 +32,7 @@ export class Host {
   byzantineRng: Rng | undefined;
   readonly sent: OutgoingMessage[] = [];
   peersCache: string[] | undefined;
-  handlerCallbacks: { done: () => void; failed: (error: unknown) => void } | undefined;
+  handlerFailed: ((error: unknown) => void) | undefined;
   readonly clock: ClockModel;
   readonly storage: DiskModel;
   constructor(

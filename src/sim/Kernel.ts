@@ -26,7 +26,7 @@ import {
   type TimerPayload,
 } from "./SimEvent.js";
 import { timeoutError } from "./timeoutError.js";
-import { KernelPromise, type ContinuationCounter } from "./KernelPromise.js";
+import { KernelPromise, type WakeSignal } from "./KernelPromise.js";
 import {
   activeOwner,
   settleRejections,
@@ -58,30 +58,19 @@ export interface KernelConfig {
   onLog?: ((entry: LogEntry) => void) | undefined;
 }
 
-/** How many microtask ticks the kernel waits, at most, for woken continuations per event. */
-const MAX_DRAIN_TICKS = 64;
-/** Ticks always given to continuations woken through callbacks or combinators (Promise.all). */
-const CALLBACK_TICKS = 8;
-/** Ticks waited at an empty queue for late continuations to schedule something. */
-const IDLE_TICKS = 16;
-/**
- * Ticks always given after user code runs in a world that uses promises: a timer or message
- * callback may settle a plain promise that an async function of the node awaits.
- */
-const USER_TICKS = 3;
+/** Dead events (timeouts of answered requests) the queue may carry before it is compacted. */
+const DEAD_EVENTS_MIN = 1024;
+/** Resolved once: `then` on it queues a microtask without the cost of `queueMicrotask`. */
+const RESOLVED = Promise.resolve();
 
-export class Kernel implements ContinuationCounter {
+export class Kernel implements WakeSignal {
   readonly seed: Seed;
   readonly trace: Trace;
   readonly network: NetworkModel;
   readonly nodeIds: readonly string[];
-  active = 0;
   asyncTouched = false;
-  callbackWake = false;
   /** Set once the world has used promises (async handlers or kernel promises). */
   private asyncWorld = false;
-  /** User code ran in an async world: plain promises it settled may have woken continuations. */
-  private userWake = false;
   private readonly queue: EventQueue<SimEvent>;
   private readonly hosts: Host[];
   private readonly index: Map<string, number>;
@@ -91,6 +80,13 @@ export class Kernel implements ContinuationCounter {
   private readonly onLog: ((entry: LogEntry) => void) | undefined;
   private nowMicros = 0;
   private eventCount = 0;
+  /**
+   * About how many queued events are dead: the timeouts of answered requests. They stay in the
+   * queue (removing one from the middle of a heap costs more than skipping it), until they make up
+   * half of it; then one pass removes them all, so the queue and the collector stop carrying them.
+   */
+  private deadEvents = 0;
+  private readonly isDead = (ev: SimEvent): boolean => this.isStale(ev);
   private nextTimerId = 1;
   private nextMessageId = 0;
   private nextRequestId = 1;
@@ -208,36 +204,34 @@ export class Kernel implements ContinuationCounter {
   }
 
   private runLoop(untilMicros: number): Promise<RunResult> {
-    // Events run synchronously until one wakes async code; then the loop yields one microtask at
-    // a time (cheaper than awaiting) until the woken continuations have suspended again.
+    // Events run synchronously until one wakes async code. Then the loop waits until the microtask
+    // queue is empty — every continuation that event woke, and whatever plain promises those
+    // settled, has run to a suspension that only a later event can end — before it takes the next
+    // event. Node runs a `process.nextTick` callback queued from a microtask only once the
+    // microtask queue has drained, so one microtask and one tick per waking event is the whole
+    // cost, however long or short the chains of continuations were. (A tick queued from a tick
+    // would run before the microtasks: hence the hop through a microtask first.) No macrotask is
+    // taken, so no I/O or timer of the host runs in the middle of a run.
     return new Promise<RunResult>((resolve, reject) => {
-      let ticks = 0;
-      let minTicks = 1;
-      let idleTicks = 0;
+      const wait = (): void => void process.nextTick(loop);
+      let quietChecked = false;
       const loop = (): void => {
         activeOwner(this.rejectionOwner);
         try {
-          if (ticks > 0 && ticks < MAX_DRAIN_TICKS && (this.active > 0 || ticks < minTicks)) {
-            ticks++;
-            queueMicrotask(loop);
-            return;
-          }
-          ticks = 0;
           const eventsBefore = this.eventCount;
           const outcome = this.failure === undefined ? this.runEvents(untilMicros) : "failed";
-          if (this.eventCount !== eventsBefore) idleTicks = 0;
+          if (this.eventCount !== eventsBefore) quietChecked = false;
           if (outcome === "failed") return reject(this.failure);
           if (outcome === "drain") {
-            minTicks = this.takeWakeTicks();
-            ticks = 1;
-            queueMicrotask(loop);
+            this.asyncTouched = false;
+            void RESOLVED.then(wait);
             return;
           }
-          // Continuations reached only through callbacks or combinators may still be on their
-          // way to scheduling something: give them a few ticks before calling the world quiet.
-          if (outcome === "quiescent" && idleTicks < IDLE_TICKS) {
-            idleTicks++;
-            queueMicrotask(loop);
+          // Continuations reached only through callbacks or combinators may still be on their way
+          // to scheduling something: let the microtasks drain once before calling the world quiet.
+          if (outcome === "quiescent" && !quietChecked) {
+            quietChecked = true;
+            void RESOLVED.then(wait);
             return;
           }
           resolve(this.result(outcome, untilMicros));
@@ -260,26 +254,16 @@ export class Kernel implements ContinuationCounter {
       queue.pop();
       // A cancelled timer or the timeout of an answered request is not an event: skipping it
       // keeps virtual time (and the run's end) at the last thing that happened.
-      if (this.isStale(next)) continue;
+      if (this.isStale(next)) {
+        if (this.deadEvents > 0) this.deadEvents--;
+        continue;
+      }
       this.nowMicros = next.timeMicros;
       this.eventCount++;
-      // Between events no continuation runs, so the count restarts from zero: a `.then` from
-      // callback code, Promise.all/race over kernel promises or a losing race entry can leave it
-      // off by a few, and a negative count would cut the next drain short.
-      this.active = 0;
       this.dispatch(next);
       if (this.asyncTouched) return "drain";
       if (this.failure !== undefined) return "failed";
     }
-  }
-
-  /** How many microtask ticks the continuations of the last event get at least. */
-  private takeWakeTicks(): number {
-    const ticks = this.callbackWake ? CALLBACK_TICKS : this.userWake ? USER_TICKS : 1;
-    this.asyncTouched = false;
-    this.callbackWake = false;
-    this.userWake = false;
-    return ticks;
   }
 
   /** Schedules every node's start (once); `run` calls it, the world may call it first. */
@@ -298,6 +282,15 @@ export class Kernel implements ContinuationCounter {
       stopReason,
       traceHash: this.trace.hash,
     };
+  }
+
+  /** Notes `count` more dead events in the queue, and removes them all once they are half of it. */
+  private countDead(count: number): void {
+    this.deadEvents += count;
+    if (this.deadEvents >= DEAD_EVENTS_MIN && this.deadEvents * 2 >= this.queue.size) {
+      this.queue.removeWhere(this.isDead);
+      this.deadEvents = 0;
+    }
   }
 
   private isStale(ev: SimEvent): boolean {
@@ -412,6 +405,7 @@ export class Kernel implements ContinuationCounter {
       }
       this.trace.record("deliver", this.nowMicros, host.index, from, ev.id);
       host.requests.delete(envelope.requestId!);
+      this.countDead(1);
       pending.promise.settle(true, envelope.body);
       return;
     }
@@ -463,31 +457,20 @@ export class Kernel implements ContinuationCounter {
     ) {
       this.asyncWorld = true;
       this.asyncTouched = true;
-      this.active++;
-      host.activeHandlers++;
-      const callbacks = (host.handlerCallbacks ??= this.handlerCallbacks(host));
-      (result as PromiseLike<unknown>).then(callbacks.done, callbacks.failed);
+      const failed = (host.handlerFailed ??= this.handlerFailed(host));
+      (result as PromiseLike<unknown>).then(undefined, failed);
     } else if (this.asyncWorld) {
+      // A timer or message callback may settle a plain promise that an async function awaits.
       this.asyncTouched = true;
-      this.userWake = true;
     }
   }
 
-  /** The two callbacks that close a tracked handler, made once per incarnation. */
-  private handlerCallbacks(host: Host): { done: () => void; failed: (error: unknown) => void } {
+  /** What a tracked handler's rejection does, made once per incarnation. */
+  private handlerFailed(host: Host): (error: unknown) => void {
     const incarnation = host.incarnation;
-    return {
-      done: () => {
-        if (host.incarnation !== incarnation) return;
-        host.activeHandlers--;
-        this.active--;
-      },
-      failed: (error: unknown) => {
-        if (host.incarnation !== incarnation) return;
-        host.activeHandlers--;
-        this.active--;
-        this.nodeError(host, error);
-      },
+    return (error: unknown) => {
+      if (host.incarnation !== incarnation) return;
+      this.nodeError(host, error);
     };
   }
 
@@ -748,7 +731,7 @@ export class Kernel implements ContinuationCounter {
     if (!host.alive) return;
     host.alive = false;
     host.incarnation++;
-    host.handlerCallbacks = undefined;
+    host.handlerFailed = undefined;
     host.pausedUntilMicros = 0;
     for (const ev of host.parked) {
       if (ev.type === DELIVER) {
@@ -758,12 +741,12 @@ export class Kernel implements ContinuationCounter {
     }
     this.queue.release(host.parked.length);
     host.parked = [];
-    this.active -= host.activeHandlers;
-    host.activeHandlers = 0;
     for (const p of host.pending) p.abandon();
     host.pending.clear();
     for (const r of host.requests.values()) r.promise.abandon();
+    const orphanedTimeouts = host.requests.size;
     host.requests.clear();
+    this.countDead(orphanedTimeouts);
     host.timers.clear();
     host.handlers = {};
     const lost = host.storage.crash(host.rng.derive(`crash/${host.incarnation}`));

@@ -42,6 +42,21 @@ export interface RunResult {
   events: number;
   stopReason: StopReason;
   traceHash: string;
+  /**
+   * Set when the run stopped at `limits.maxEvents` before the `untilMs` it was given: the run is
+   * shorter than asked. (With the default limit this is also written to stderr as a warning.)
+   */
+  warning?: string;
+}
+
+/** What a run that reached `maxEvents` before `untilMs` says, in its result and on stderr. */
+export function eventLimitWarning(result: RunResult, untilMs: number, maxEvents: number): string {
+  const endMs = (result.endMicros / 1000).toFixed(3);
+  return (
+    `the run stopped at limits.maxEvents (${maxEvents} events) at ${endMs} ms of virtual time, ` +
+    `before untilMs (${untilMs} ms) (seed ${result.seed}): the rest of the run did not happen; ` +
+    "raise limits.maxEvents, or pass a smaller untilMs"
+  );
 }
 
 /**

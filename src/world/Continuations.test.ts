@@ -101,4 +101,44 @@ describe("Simulation: woken continuations run before the next event, whatever el
     await sim.run({ untilMs: 400 });
     expect(woke).toEqual([50, 100, 150]);
   });
+
+  it("shows that a continuation behind a long chain of plain promises still runs at the time of the event that woke it", async () => {
+    const lagsMs: number[] = [];
+    /** Awaits `depth` plain promises in a row: far more microtask ticks than a reply takes. */
+    const deep = async (depth: number): Promise<void> => {
+      for (let i = 0; i < depth; i++) await Promise.resolve();
+    };
+    const sim = new Simulation({
+      seed: 1,
+      nodes: {
+        server: echo,
+        client: (ctx) => ({
+          onStart() {
+            // Each operation is started from a timer and returns when its work is done: nothing
+            // awaits it, so the kernel cannot count it and must wait for the microtasks to drain.
+            const op = async (): Promise<void> => {
+              await ctx.request("server", 1, { timeoutMs: 1000 });
+              const repliedMs = ctx.clock.monotonicMs();
+              await deep(500);
+              lagsMs.push(ctx.clock.monotonicMs() - repliedMs);
+            };
+            const tick = () => {
+              void op();
+              if (lagsMs.length < 20) ctx.setTimer(3, tick);
+            };
+            tick();
+          },
+        }),
+        ticker: (ctx) => ({
+          onStart() {
+            const tick = () => ctx.setTimer(1, tick);
+            tick();
+          },
+        }),
+      },
+    });
+    await sim.run({ untilMs: 200 });
+    expect(lagsMs.length).toBeGreaterThanOrEqual(20);
+    expect(new Set(lagsMs)).toEqual(new Set([0]));
+  });
 });

@@ -1,6 +1,6 @@
 // Shows the safety rails of running a world: a run meant to end when the world is quiet says why
 // it cannot when the world never goes quiet, and `onLog` shows each `ctx.log` line as it happens.
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { ConfigError } from "../core/errors.js";
 import { EventLimitError } from "../sim/RunResult.js";
 import type { NodeFactory } from "../sim/NodeApi.js";
@@ -54,11 +54,43 @@ describe("Simulation.run: a world that never goes quiet", () => {
     expect(result.endMicros).toBe(100_000);
   });
 
-  it("shows that with untilMs given, reaching the event limit first is a stop reason, not an error", async () => {
-    const sim = new Simulation(busyWorld({ maxEvents: 1_000 }));
-    const result = await sim.run({ untilMs: 1_000_000 });
-    expect(result.stopReason).toBe("event-limit");
-    expect(result.events).toBe(1_000);
+  it("shows that with untilMs given, reaching a chosen event limit first is a stop reason with a warning in the result, not an error", async () => {
+    const emitWarning = vi.spyOn(process, "emitWarning").mockImplementation(() => {});
+    try {
+      const sim = new Simulation(busyWorld({ maxEvents: 1_000 }));
+      const result = await sim.run({ untilMs: 1_000_000 });
+      expect(result.stopReason).toBe("event-limit");
+      expect(result.events).toBe(1_000);
+      expect(result.warning).toContain("limits.maxEvents (1000 events)");
+      expect(result.warning).toContain("before untilMs (1000000 ms)");
+      expect(result.warning).toContain(`seed ${sim.seed.toString()}`);
+      // The limit was set on purpose: the result says it, stderr stays quiet.
+      expect(emitWarning).not.toHaveBeenCalled();
+    } finally {
+      emitWarning.mockRestore();
+    }
+  });
+
+  it("shows that a run with untilMs stopped by the default event limit warns on stderr too", async () => {
+    const emitWarning = vi.spyOn(process, "emitWarning").mockImplementation(() => {});
+    try {
+      const sim = new Simulation(busyWorld());
+      // Stands in for the default limit (50 million events), far too many for a test to run.
+      (sim as unknown as { kernel: { maxEvents: number } }).kernel.maxEvents = 1_000;
+      const result = await sim.run({ untilMs: 1_000_000 });
+      expect(result.stopReason).toBe("event-limit");
+      expect(emitWarning).toHaveBeenCalledTimes(1);
+      expect(emitWarning.mock.calls[0]![0]).toBe(result.warning);
+      expect(emitWarning.mock.calls[0]![1]).toEqual({ code: "MURPHY_EVENT_LIMIT" });
+    } finally {
+      emitWarning.mockRestore();
+    }
+  });
+
+  it("shows that a run that reaches its untilMs carries no warning", async () => {
+    const result = await new Simulation(busyWorld()).run({ untilMs: 100 });
+    expect(result.stopReason).toBe("time-limit");
+    expect(result.warning).toBeUndefined();
   });
 
   it("shows that run() without untilMs on a world that goes quiet ends quiescent, under any limit it stays within", async () => {

@@ -25,7 +25,7 @@ import {
   type FaultKind,
 } from "../faults/FaultAction.js";
 import { Kernel } from "../sim/Kernel.js";
-import { EventLimitError, type RunResult } from "../sim/RunResult.js";
+import { EventLimitError, eventLimitWarning, type RunResult } from "../sim/RunResult.js";
 import type { Trace } from "../sim/Trace.js";
 import { applyNetworkFault } from "./applyNetworkFault.js";
 import type { ClockProbe } from "./ClockProbe.js";
@@ -47,6 +47,8 @@ export class Simulation {
   /** The timing model's promise, or null in an asynchronous world. */
   private readonly bound: DelayBound | null;
   private started = false;
+  /** No `limits.maxEvents` in the config: reaching the default limit is nobody's choice. */
+  private readonly defaultEventLimit: boolean;
   /** Observers told when a run returns (see ClockProbe.onRunEnd). */
   private readonly runEndListeners: (() => void)[] = [];
 
@@ -62,6 +64,7 @@ export class Simulation {
     const ntp = config.clocks?.ntp;
     this.ntp = ntp === undefined ? undefined : validateNtpConfig(ntp, "clocks.ntp");
     this.nodes = buildNodes(specs, config, this.rng);
+    this.defaultEventLimit = config.limits?.maxEvents === undefined;
     this.kernel = new Kernel({
       seed: this.seed,
       nodes: this.nodes.map((n) => n.hosted),
@@ -157,7 +160,9 @@ export class Simulation {
    * Runs until virtual time passes `untilMs`, or without it until no event is left. A world with a
    * heartbeat, a retry loop or NTP never runs out of events: give it `untilMs`. Without `untilMs`,
    * reaching `limits.maxEvents` throws EventLimitError (the run could not end as asked); with it,
-   * the run just stops there with `stopReason: "event-limit"`.
+   * the run stops there with `stopReason: "event-limit"` and a `warning` in the result, which is
+   * also written to stderr when the limit is the default one (the run is shorter than asked, and
+   * nobody chose that).
    */
   async run(options: { untilMs?: number | undefined } = {}): Promise<RunResult> {
     if (!this.started) {
@@ -167,8 +172,12 @@ export class Simulation {
     }
     const result = await this.kernel.run(options);
     for (const listener of this.runEndListeners) listener();
-    if (result.stopReason === "event-limit" && options.untilMs === undefined) {
-      throw new EventLimitError(result, this.kernel.maxEvents);
+    if (result.stopReason === "event-limit") {
+      if (options.untilMs === undefined) throw new EventLimitError(result, this.kernel.maxEvents);
+      result.warning = eventLimitWarning(result, options.untilMs, this.kernel.maxEvents);
+      if (this.defaultEventLimit) {
+        process.emitWarning(result.warning, { code: "MURPHY_EVENT_LIMIT" });
+      }
     }
     return result;
   }
