@@ -30,26 +30,30 @@ import type {
 } from "./Scenario.js";
 
 /** What `nodes`, `simulation` and `faults` are given for one seed of one variant. */
-export interface WorldSetup {
+export interface WorldSetup<N = unknown> {
   readonly seed: Seed;
   readonly variant: string;
   /** Records what clients saw, timed by the simulation's virtual clock. */
   readonly history: HistoryRecorder;
+  /** This run's notes (see `WorldSpec.notes`): what the world's nodes observed, for its checks. */
+  readonly notes: N;
   /** An independent random stream for the world's own draws, one per label. */
   random(label: string): Rng;
 }
 
 /** `faults` is also told the node ids and how long the world runs. */
-export interface WorldFaultSetup extends WorldSetup {
+export interface WorldFaultSetup<N = unknown> extends WorldSetup<N> {
   readonly nodeIds: readonly string[];
   readonly runForMs: number;
 }
 
 /** What a check sees after the run. */
-export interface WorldResult {
+export interface WorldResult<N = unknown> {
   readonly seed: Seed;
   readonly variant: string;
   readonly history: History;
+  /** The notes the world's nodes kept during this run. */
+  readonly notes: N;
   /** The simulation after the run: storage, clocks and liveness of its nodes. */
   readonly simulation: Simulation;
   readonly run: RunResult;
@@ -68,7 +72,9 @@ export type CheckOutcome =
   | CheckReport
   | { readonly verdict: "ok" | "illegal" | "unknown" };
 
-export type WorldCheck = (result: WorldResult) => CheckOutcome | Promise<CheckOutcome>;
+export type WorldCheck<N = unknown> = (
+  result: WorldResult<N>,
+) => CheckOutcome | Promise<CheckOutcome>;
 
 /** The simulation's config other than what the world gives itself (seed, nodes, faults, trace). */
 export type WorldSimulationConfig = Omit<SimulationConfig, "seed" | "nodes" | "faults" | "trace">;
@@ -78,9 +84,14 @@ export interface WorldVariantSpec {
   description?: string;
   /** True when violations are what the variant exists to show (an unsafe variant). */
   expectViolations?: boolean;
+  /**
+   * Run only when named (`--variant NAME`, `--bug NAME`, `--variant all`): left out of the tour
+   * and of `--variant both`. For extra fault mixes or planted bugs beside unsafe and safe.
+   */
+  hidden?: boolean;
 }
 
-export interface WorldSpec {
+export interface WorldSpec<N = undefined> {
   /** Letters, digits and dashes, e.g. `primary-backup`; commands and reports name the world by it. */
   name: string;
   title?: string;
@@ -88,22 +99,27 @@ export interface WorldSpec {
   claim?: string;
   /** Default: one variant, `default`, expected to hold. */
   variants?: readonly WorldVariantSpec[];
+  /**
+   * A fresh record for each run, shared by the world's nodes (through `setup.notes`) and its
+   * checks (through `result.notes`): e.g. what each server applied, for a check over replicas.
+   */
+  notes?: () => N;
   /** The world's nodes, clients included: a record of factories or a list of node specs. */
-  nodes(setup: WorldSetup): Record<string, NodeFactory> | NodeSpec[];
+  nodes(setup: WorldSetup<N>): Record<string, NodeFactory> | NodeSpec[];
   /** Network, timing model, clocks, storage, limits: fixed, or per seed and variant. */
-  simulation?: WorldSimulationConfig | ((setup: WorldSetup) => WorldSimulationConfig);
+  simulation?: WorldSimulationConfig | ((setup: WorldSetup<N>) => WorldSimulationConfig);
   /**
    * The fault schedule: fixed, or drawn per seed (e.g. `randomFaultSchedule(random("faults"),
    * { nodes: nodeIds, durationMs: runForMs }).actions`). Faults are data, so a failing seed's
    * schedule can be shrunk and replayed.
    */
-  faults?: readonly FaultAction[] | ((setup: WorldFaultSetup) => readonly FaultAction[]);
+  faults?: readonly FaultAction[] | ((setup: WorldFaultSetup<N>) => readonly FaultAction[]);
   /** Virtual time the world runs for. */
   runForMs: number;
   /** Named properties, each checked on every run. */
-  checks: Record<string, WorldCheck>;
+  checks: Record<string, WorldCheck<N>>;
   /** Numbers measured per run, summarised over seeds as means. */
-  figures?: Record<string, (result: WorldResult) => number>;
+  figures?: Record<string, (result: WorldResult<N>) => number>;
   /** Seeds per variant when the world is swept without `--seeds` (default 100). */
   defaultSeeds?: number;
   /** Bound on the recorded history (default 100,000 operations). */
@@ -115,6 +131,7 @@ const WORLD_SPEC_KEYS: readonly (keyof WorldSpec)[] = [
   "title",
   "claim",
   "variants",
+  "notes",
   "nodes",
   "simulation",
   "faults",
@@ -128,12 +145,13 @@ const WORLD_SPEC_KEYS: readonly (keyof WorldSpec)[] = [
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 
 /** Defines a world to test; `export default defineWorld({...})` makes a file every command runs. */
-export function defineWorld(spec: WorldSpec): Scenario {
+export function defineWorld<N = undefined>(spec: WorldSpec<N>): Scenario {
   const s = validateSpec(spec);
   const variants: ScenarioVariant[] = (s.variants ?? [{ name: "default" }]).map((v, i) => ({
     name: requireName(`variants[${i}].name`, v.name),
     description: v.description ?? v.name,
     expectViolations: v.expectViolations ?? false,
+    ...(v.hidden === true ? { hidden: true } : {}),
   }));
   const properties = Object.keys(s.checks);
   const figures: FigureSpec[] = [
@@ -160,12 +178,19 @@ export function defineWorld(spec: WorldSpec): Scenario {
       maxOperations: s.maxOperations ?? 100_000,
     });
     const root = Rng.fromSeed(seed).derive(`world/${s.name}/${variant}`);
-    const setup: WorldSetup = { seed, variant, history, random: (label) => root.derive(label) };
+    const notes = (s.notes?.() ?? undefined) as N;
+    const setup: WorldSetup<N> = {
+      seed,
+      variant,
+      history,
+      notes,
+      random: (label) => root.derive(label),
+    };
     const nodes = s.nodes(setup);
     const nodeIds = Array.isArray(nodes) ? nodes.map((n) => n.id) : Object.keys(nodes);
     return { setup, nodes, nodeIds, history, clock };
   };
-  const scheduleOf = (setup: WorldSetup, nodeIds: readonly string[]): FaultAction[] => {
+  const scheduleOf = (setup: WorldSetup<N>, nodeIds: readonly string[]): FaultAction[] => {
     const faults =
       typeof s.faults === "function"
         ? s.faults({ ...setup, nodeIds, runForMs: s.runForMs })
@@ -210,10 +235,11 @@ export function defineWorld(spec: WorldSpec): Scenario {
       });
       clock.sim = sim;
       const run = await sim.run({ untilMs: s.runForMs });
-      const result: WorldResult = {
+      const result: WorldResult<N> = {
         seed,
         variant,
         history: history.history(),
+        notes: setup.notes,
         simulation: sim,
         run,
         faults,
@@ -223,7 +249,7 @@ export function defineWorld(spec: WorldSpec): Scenario {
   };
 }
 
-async function outcomeOf(spec: WorldSpec, result: WorldResult): Promise<SeedOutcome> {
+async function outcomeOf<N>(spec: WorldSpec<N>, result: WorldResult<N>): Promise<SeedOutcome> {
   const properties: Record<string, Verdict> = {};
   const details: Record<string, string[]> = {};
   for (const [name, check] of Object.entries(spec.checks)) {
@@ -283,7 +309,7 @@ function explain(answer: unknown): string[] {
   return [];
 }
 
-function validateSpec(spec: WorldSpec): WorldSpec {
+function validateSpec<N>(spec: WorldSpec<N>): WorldSpec<N> {
   if (typeof spec !== "object" || spec === null) {
     throw new ConfigError({
       field: "defineWorld",
