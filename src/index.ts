@@ -38,6 +38,8 @@ export { realRuntime, RealClock, RealTimers, CryptoRandom } from "./runtime/inde
 // Reference systems on the node API.
 export { pbftConfig, pbftReplica, pbftClient, Keyring } from "./systems/pbft/index.js";
 export type { PbftConfig, PbftOptions, PbftObserver, PbftClientOptions } from "./systems/pbft/index.js";
+export { raftServer, raftConfig, RaftClient, RAFT_BUGS } from "./systems/raft/index.js";
+export type { RaftConfigOptions, RaftBug, RaftClientOptions, RaftOutcome, LockGrant, RaftObserver } from "./systems/raft/index.js";
 
 // Your own world to test: every command (run, sweeps, shards, replay, shrink) and the test API.
 export { defineWorld } from "./scenarios/defineWorld.js";

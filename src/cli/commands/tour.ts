@@ -36,7 +36,7 @@ export function registerTourCommand(program: Command): void {
 
 export async function tourCommand(options: TourOptions): Promise<number> {
   const workers = resolveWorkers(options.workers);
-  const totalSeeds = SCENARIOS.reduce((n, s) => n + s.tourSeeds * s.variants.length, 0);
+  const totalSeeds = SCENARIOS.reduce((n, s) => n + s.tourSeeds * shown(s).length, 0);
   if (!options.json) {
     console.log(
       pc.bold("murphy tour") +
@@ -80,12 +80,17 @@ async function runScenario(
   try {
     const blocks = seedBlocks(seedRange(scenario.tourSeeds));
     const summaries = await Promise.all(
-      scenario.variants.map((v) => sweepOnPool(pool, scenario, v.name, blocks, progress.seed)),
+      shown(scenario).map((v) => sweepOnPool(pool, scenario, v.name, blocks, progress.seed)),
     );
     return { scenario, summaries };
   } catch (error) {
     return { scenario, error: error instanceof Error ? error.message : String(error) };
   }
+}
+
+/** The variants the tour runs: all but the hidden ones (a world's extra mixes and planted bugs). */
+function shown(scenario: Scenario) {
+  return scenario.variants.filter((v) => !v.hidden);
 }
 
 function summaryJson(

@@ -9,7 +9,7 @@ export type KvValue = string | number | boolean | null;
 
 export type RaftOperation =
   /** A leader's first entry of its term, when it appends one (RaftConfig.leaderNoop). */
-  | { f: "noop" }
+  | { f: "noop"; leader: string }
   | { f: "get"; key: string }
   | { f: "put"; key: string; value: KvValue }
   /**

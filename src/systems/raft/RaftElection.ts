@@ -7,7 +7,6 @@
 
 import { majorityOf } from "./RaftConfig.js";
 import type { VoteReply, VoteRequest } from "./RaftMessages.js";
-import type { RaftCommand } from "./RaftCommands.js";
 import { advanceCommit, replicateAll } from "./RaftReplication.js";
 import {
   observeTerm,
@@ -17,7 +16,6 @@ import {
   type ServerState,
 } from "./RaftServerState.js";
 
-const NOOP: RaftCommand = { client: "", seq: 0, op: { f: "noop" } };
 
 export function startElection(s: ServerState): void {
   const term = s.log.term + 1;
@@ -74,7 +72,9 @@ function becomeLeader(s: ServerState): void {
   s.leases.startAll(s.sm);
   // The bug: tokens continue from what this server has applied, which may lag what is committed.
   s.nextToken = s.sm.lastToken + 1;
-  if (s.config.leaderNoop) s.log.append({ term: s.log.term, command: NOOP });
+  if (s.config.leaderNoop) {
+    s.log.append({ term: s.log.term, command: { client: "", seq: 0, op: { f: "noop", leader: s.ctx.id } } });
+  }
   syncBeforeAnswering(s);
   if (s.peers.length === 0) advanceCommit(s);
   replicateAll(s);
