@@ -17,6 +17,7 @@ import { raftFaultSchedule, raftSimulation } from "./RaftFaultMixes.js";
 import { parseRaftVariant, raftVariants } from "./RaftWorldVariants.js";
 import { ReplicaAgreement } from "./ReplicaAgreement.js";
 import {
+  drawRaftConfig,
   livenessAfterHeal,
   QUIET_TAIL_MS,
   raftServers,
@@ -24,7 +25,7 @@ import {
   SERVERS,
 } from "./raftWorldParts.js";
 
-const RUN_MS = 8_000;
+const RUN_MS = 12_000;
 const CLIENTS = ["c1", "c2", "c3"];
 const KEYS = 3;
 /** A client waits this long (uniform) between operations. */
@@ -73,9 +74,10 @@ export const raftKv = defineWorld<{ agreement: ReplicaAgreement }>({
     "reordering; each planted mistake breaks it, and murphy finds the seed.",
   variants: raftVariants(SHOWCASE, RAFT_KV_BUGS),
   notes: () => ({ agreement: new ReplicaAgreement() }),
-  nodes({ variant, history, notes }) {
+  nodes({ variant, history, notes, random }) {
     const { bug } = parseRaftVariant(variant, SHOWCASE);
-    const nodes: Record<string, NodeFactory> = raftServers(bug, notes.agreement);
+    const config = drawRaftConfig(random("config"));
+    const nodes: Record<string, NodeFactory> = raftServers(bug, notes.agreement, config);
     CLIENTS.forEach((id, i) => (nodes[id] = kvClient(history, i + 1)));
     return nodes;
   },
@@ -84,6 +86,7 @@ export const raftKv = defineWorld<{ agreement: ReplicaAgreement }>({
     raftFaultSchedule(random, {
       mix: parseRaftVariant(variant, SHOWCASE).mix,
       servers: SERVERS,
+      others: CLIENTS,
       runForMs,
       quietTailMs: QUIET_TAIL_MS,
     }),
@@ -95,7 +98,7 @@ export const raftKv = defineWorld<{ agreement: ReplicaAgreement }>({
   },
   figures: {
     leaderships: ({ notes }) => notes.agreement.leaderships,
-    "shared-terms": ({ notes }) => notes.agreement.sharedTerms,
+    "two-leader-terms": ({ notes }) => notes.agreement.twoLeaderTerms,
   },
   defaultSeeds: 100,
 });

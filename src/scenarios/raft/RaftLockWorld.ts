@@ -24,6 +24,7 @@ import { raftFaultSchedule, raftSimulation } from "./RaftFaultMixes.js";
 import { parseRaftVariant, raftVariants } from "./RaftWorldVariants.js";
 import { ReplicaAgreement } from "./ReplicaAgreement.js";
 import {
+  drawRaftConfig,
   livenessAfterHeal,
   QUIET_TAIL_MS,
   raftServers,
@@ -31,7 +32,7 @@ import {
   SERVERS,
 } from "./raftWorldParts.js";
 
-const RUN_MS = 8_000;
+const RUN_MS = 12_000;
 const WORKERS = ["w1", "w2", "w3"];
 const STORE = "store";
 const LOCK = "the-lock";
@@ -128,9 +129,10 @@ export const raftLock = defineWorld<{ agreement: ReplicaAgreement }>({
     "checks them refuses every holder whose lease has passed on, however long it was paused.",
   variants: raftVariants(SHOWCASE, RAFT_BUG_NAMES),
   notes: () => ({ agreement: new ReplicaAgreement() }),
-  nodes({ variant, history, notes }) {
+  nodes({ variant, history, notes, random }) {
     const { bug } = parseRaftVariant(variant, SHOWCASE);
-    const nodes: Record<string, NodeFactory> = raftServers(bug, notes.agreement);
+    const config = drawRaftConfig(random("config"));
+    const nodes: Record<string, NodeFactory> = raftServers(bug, notes.agreement, config);
     nodes[STORE] = fencedStore();
     WORKERS.forEach((id, i) => (nodes[id] = worker(history, i + 1)));
     return nodes;
@@ -141,6 +143,7 @@ export const raftLock = defineWorld<{ agreement: ReplicaAgreement }>({
       mix: parseRaftVariant(variant, SHOWCASE).mix,
       servers: SERVERS,
       pausable: WORKERS,
+      others: [...WORKERS, STORE],
       runForMs,
       quietTailMs: QUIET_TAIL_MS,
     }),
@@ -164,6 +167,7 @@ export const raftLock = defineWorld<{ agreement: ReplicaAgreement }>({
     "stale-refused": ({ history }) =>
       history.filter((op) => op.f === "write" && op.status === "fail").length,
     leaderships: ({ notes }) => notes.agreement.leaderships,
+    "two-leader-terms": ({ notes }) => notes.agreement.twoLeaderTerms,
   },
   defaultSeeds: 100,
 });

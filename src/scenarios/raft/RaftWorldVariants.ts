@@ -1,7 +1,7 @@
 // The variants of the Raft worlds, named so that every murphy command reaches them: `unsafe` (one
 // planted bug, the one the tour shows) and `safe` (none), both under every fault kind at once;
 // hidden beside them, `safe-<mix>` for each fault mix alone, and `bug-<name>` for each planted
-// bug under every fault kind — the variant that `--bug <name>` names on run, shrink and replay.
+// bug under leader churn — the variant that `--bug <name>` names on run, shrink and replay.
 
 import { ConfigError } from "../../core/errors.js";
 import { RAFT_BUGS, type RaftBug } from "../../systems/raft/RaftBugs.js";
@@ -28,7 +28,7 @@ export function raftVariants(showcase: RaftBug, bugs: readonly RaftBug[]): World
     })),
     ...bugs.map((bug) => ({
       name: `bug-${bug}`,
-      description: `planted bug ${bug}: ${RAFT_BUGS[bug]}`,
+      description: `planted bug ${bug} under leader churn: ${RAFT_BUGS[bug]}`,
       expectViolations: true,
       hidden: true,
     })),
@@ -44,7 +44,7 @@ export function parseRaftVariant(name: string, showcase: RaftBug): RaftVariant {
   }
   if (name.startsWith("bug-")) {
     const bug = name.slice("bug-".length) as RaftBug;
-    if (bug in RAFT_BUGS) return { mix: "all", bug };
+    if (bug in RAFT_BUGS) return { mix: "churn", bug };
   }
   throw new ConfigError({
     field: "variant",

@@ -23,8 +23,7 @@ export class ReplicaAgreement {
   private appliedCount = 0;
   private leaderTerms = 0;
   private readonly leaderOf = new Map<number, string>();
-  /** Terms in which two servers took office as leader (only a planted bug allows it). */
-  sharedTerms = 0;
+  private sharedTerms = 0;
 
   /** The observer to hand each server. */
   readonly observer: RaftObserver = {
@@ -44,6 +43,11 @@ export class ReplicaAgreement {
     return this.leaderTerms;
   }
 
+  /** Terms in which two servers took office as leader (only a planted bug allows it). */
+  get twoLeaderTerms(): number {
+    return this.sharedTerms;
+  }
+
   get applies(): number {
     return this.appliedCount;
   }
@@ -59,7 +63,8 @@ export class ReplicaAgreement {
   private onApply(server: string, index: number, entry: LogEntry): void {
     this.appliedCount++;
     const c = entry.command;
-    const fingerprint = `term ${entry.term} ${c.client}#${c.seq} ${c.op.f}`;
+    const by = c.op.f === "noop" ? ` by ${c.op.leader}` : "";
+    const fingerprint = `term ${entry.term} ${c.client}#${c.seq} ${c.op.f}${by}`;
     const first = this.applied[index];
     if (first === undefined) {
       this.applied[index] = { server, fingerprint };

@@ -2,6 +2,7 @@
 // liveness check after the faults heal.
 
 import { checkLiveness, type LivenessReport } from "../../check/checkLiveness.js";
+import type { Rng } from "../../core/Rng.js";
 import type { FaultAction } from "../../faults/FaultAction.js";
 import type { RaftOutcome } from "../../systems/raft/RaftClient.js";
 import type { RaftBug } from "../../systems/raft/RaftBugs.js";
@@ -13,17 +14,7 @@ import type { Value } from "../../workload/Value.js";
 import { healedAtMicros } from "./RaftFaultMixes.js";
 import type { ReplicaAgreement } from "./ReplicaAgreement.js";
 
-// EXPERIMENT (temporary): env overrides
-/* eslint-disable */
-const ENV = (globalThis as any).process?.env ?? {};
-export const SERVERS = ENV.RAFT_N === "5" ? ["n1", "n2", "n3", "n4", "n5"] : ["n1", "n2", "n3"];
-const EXP: Partial<RaftConfigOptions> = {
-  ...(ENV.EMIN ? { electionTimeoutMsMin: Number(ENV.EMIN) } : {}),
-  ...(ENV.EMAX ? { electionTimeoutMsMax: Number(ENV.EMAX) } : {}),
-  ...(ENV.LAZY ? { lazySyncMs: Number(ENV.LAZY) } : {}),
-  ...(ENV.NOOP ? { leaderNoop: ENV.NOOP === "1" } : {}),
-  ...(ENV.MAXE ? { maxEntriesPerAppend: Number(ENV.MAXE) } : {}),
-};
+export const SERVERS = ["n1", "n2", "n3"];
 
 /** Every fault has ended this long before the run does. */
 export const QUIET_TAIL_MS = 4_000;
@@ -32,14 +23,30 @@ export const RECOVERY_MS = 2_000;
 /** … and from then on every operation must be answered within this. */
 export const ANSWER_MS = 1_000;
 
+/**
+ * The cluster's configuration is drawn per seed too (swarm testing over knobs, as over faults):
+ * whether a new leader appends a no-op, how many entries an append carries, how wide the
+ * election timeout's range is. Every draw is a correct configuration; each exposes different
+ * interleavings — one entry per append lets an old entry reach a majority ahead of the new
+ * leader's own, which is what the commit rule is for.
+ */
+export function drawRaftConfig(r: Rng): Omit<RaftConfigOptions, "servers" | "bugs"> {
+  return {
+    leaderNoop: r.chance(0.5),
+    maxEntriesPerAppend: r.pick([1, 4, 64]),
+    electionTimeoutMsMin: 150,
+    electionTimeoutMsMax: r.pick([200, 300]),
+    snapshotEvery: r.pick([50, 1_000]),
+  };
+}
+
 export function raftServers(
   bug: RaftBug | undefined,
   agreement: ReplicaAgreement,
-  options: Partial<RaftConfigOptions> = {},
+  options: Omit<RaftConfigOptions, "servers" | "bugs">,
 ): Record<string, NodeFactory> {
   const config: RaftConfigOptions = {
     servers: SERVERS,
-    ...EXP,
     ...options,
     bugs: bug === undefined ? [] : [bug],
   };

@@ -26,6 +26,8 @@ export interface RaftConfigOptions {
    * committed without waiting for a client. Correct either way; the default is true.
    */
   leaderNoop?: boolean;
+  /** Applied entries between snapshots that compact the log (Raft §7); 0 never compacts. */
+  snapshotEvery?: number;
   /** With the `ack-before-sync` bug only: how often the lazily synced log is flushed. */
   lazySyncMs?: number;
   /** Planted bugs (default none). */
@@ -40,6 +42,7 @@ export interface RaftConfig {
   readonly maxEntriesPerAppend: number;
   readonly appendBatchMs: number;
   readonly leaderNoop: boolean;
+  readonly snapshotEvery: number;
   readonly lazySyncMs: number;
   readonly bugs: ReadonlySet<RaftBug>;
 }
@@ -52,6 +55,7 @@ const KEYS: readonly (keyof RaftConfigOptions)[] = [
   "maxEntriesPerAppend",
   "appendBatchMs",
   "leaderNoop",
+  "snapshotEvery",
   "lazySyncMs",
   "bugs",
 ];
@@ -100,6 +104,7 @@ export function raftConfig(options: RaftConfigOptions): RaftConfig {
     ),
     appendBatchMs,
     leaderNoop: requireBoolean("raft.leaderNoop", options.leaderNoop ?? true),
+    snapshotEvery: requireInteger("raft.snapshotEvery", options.snapshotEvery ?? 1_000, 0),
     lazySyncMs: requirePositive("raft.lazySyncMs", options.lazySyncMs ?? 100),
     bugs: new Set(validateRaftBugs("raft.bugs", options.bugs ?? [])),
   };

@@ -16,7 +16,6 @@ import {
   type ServerState,
 } from "./RaftServerState.js";
 
-
 export function startElection(s: ServerState): void {
   const term = s.log.term + 1;
   s.log.setTermAndVote(term, s.ctx.id);
@@ -73,7 +72,10 @@ function becomeLeader(s: ServerState): void {
   // The bug: tokens continue from what this server has applied, which may lag what is committed.
   s.nextToken = s.sm.lastToken + 1;
   if (s.config.leaderNoop) {
-    s.log.append({ term: s.log.term, command: { client: "", seq: 0, op: { f: "noop", leader: s.ctx.id } } });
+    s.log.append({
+      term: s.log.term,
+      command: { client: "", seq: 0, op: { f: "noop", leader: s.ctx.id } },
+    });
   }
   syncBeforeAnswering(s);
   if (s.peers.length === 0) advanceCommit(s);

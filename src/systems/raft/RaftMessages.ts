@@ -1,9 +1,11 @@
 // The messages servers exchange (Raft's two RPCs, as one-way messages with replies of their own,
 // so that a lost, late or duplicated reply is just another message) and the client protocol
-// (a request answered with `ctx.reply`). Every message names the sender's term; whoever sees a
+// (a request answered with `ctx.reply`). A snapshot replaces the appends a follower lacks when the
+// leader has compacted them away; it is answered like an append. Every message names the sender's term; whoever sees a
 // higher term than its own has missed an election and moves to it.
 
 import type { LogEntry, RaftOperation, RaftResult } from "./RaftCommands.js";
+import type { Snapshot } from "./RaftLog.js";
 
 export interface VoteRequest {
   type: "vote";
@@ -41,7 +43,14 @@ export interface AppendReply {
   hintIndex: number;
 }
 
-export type ServerMessage = VoteRequest | VoteReply | AppendRequest | AppendReply;
+/** A leader's snapshot, for a follower whose next entry the leader has compacted away. */
+export interface SnapshotRequest {
+  type: "snapshot";
+  term: number;
+  snapshot: Snapshot;
+}
+
+export type ServerMessage = VoteRequest | VoteReply | AppendRequest | AppendReply | SnapshotRequest;
 
 export interface ClientRequest {
   type: "client";
@@ -58,7 +67,13 @@ export type ClientReply =
 export function isServerMessage(body: unknown): body is ServerMessage {
   if (typeof body !== "object" || body === null) return false;
   const type = (body as { type?: unknown }).type;
-  return type === "vote" || type === "vote-reply" || type === "append" || type === "append-reply";
+  return (
+    type === "vote" ||
+    type === "vote-reply" ||
+    type === "append" ||
+    type === "append-reply" ||
+    type === "snapshot"
+  );
 }
 
 export function isClientRequest(body: unknown): body is ClientRequest {

@@ -8,7 +8,8 @@
 // together with one of the current term.
 
 import { majorityOf } from "./RaftConfig.js";
-import type { AppendReply, AppendRequest } from "./RaftMessages.js";
+import type { AppendReply, AppendRequest, SnapshotRequest } from "./RaftMessages.js";
+import { RaftStateMachine } from "./RaftStateMachine.js";
 import {
   applyCommitted,
   becomeFollower,
@@ -27,6 +28,13 @@ export function replicateAll(s: ServerState): void {
 export function sendAppend(s: ServerState, peer: string): void {
   const log = s.log;
   const next = Math.min(s.nextIndex.get(peer) ?? log.lastIndex + 1, log.lastIndex + 1);
+  if (next <= log.snapshotIndex) {
+    // The follower needs entries this leader has compacted away: send the snapshot instead.
+    const request: SnapshotRequest = { type: "snapshot", term: log.term, snapshot: log.snapshot! };
+    s.ctx.send(peer, request);
+    s.nextIndex.set(peer, log.snapshotIndex + 1);
+    return;
+  }
   const entries = log.slice(next, s.config.maxEntriesPerAppend);
   const request: AppendRequest = {
     type: "append",
@@ -41,7 +49,8 @@ export function sendAppend(s: ServerState, peer: string): void {
   s.nextIndex.set(peer, next + entries.length);
 }
 
-export function onAppend(s: ServerState, from: string, m: AppendRequest): void {
+export function onAppend(s: ServerState, from: string, request: AppendRequest): void {
+  let m = request;
   observeTerm(s, m.term);
   const log = s.log;
   if (m.term < log.term || s.role === "leader") {
@@ -51,6 +60,23 @@ export function onAppend(s: ServerState, from: string, m: AppendRequest): void {
   }
   if (s.role === "candidate" || s.leader !== from) becomeFollower(s, m.term, from);
   resetElectionDeadline(s);
+  if (m.prevIndex < log.snapshotIndex) {
+    // Entries up to the snapshot are committed, so they match the leader's: skip them.
+    const skip = log.snapshotIndex - m.prevIndex;
+    if (skip >= m.entries.length) {
+      return reply(s, from, {
+        success: true,
+        matchIndex: m.prevIndex + m.entries.length,
+        hintIndex: 0,
+      });
+    }
+    m = {
+      ...m,
+      prevIndex: log.snapshotIndex,
+      prevTerm: m.entries[skip - 1]!.term,
+      entries: m.entries.slice(skip),
+    };
+  }
   if (m.prevIndex > log.lastIndex) {
     return reply(s, from, { success: false, matchIndex: 0, hintIndex: log.lastIndex + 1 });
   }
@@ -77,6 +103,24 @@ export function onAppend(s: ServerState, from: string, m: AppendRequest): void {
     applyCommitted(s);
   }
   reply(s, from, { success: true, matchIndex: index, hintIndex: 0 });
+}
+
+/** A leader's snapshot: taken unless this server has already committed as far. */
+export function onSnapshot(s: ServerState, from: string, m: SnapshotRequest): void {
+  observeTerm(s, m.term);
+  const log = s.log;
+  if (m.term < log.term || s.role === "leader") {
+    return reply(s, from, { success: false, matchIndex: 0, hintIndex: 0 });
+  }
+  if (s.role === "candidate" || s.leader !== from) becomeFollower(s, m.term, from);
+  resetElectionDeadline(s);
+  const snapshot = m.snapshot;
+  if (snapshot.index > s.commitIndex) {
+    log.install(snapshot);
+    s.sm = RaftStateMachine.restore(snapshot.state);
+    s.commitIndex = snapshot.index;
+  }
+  reply(s, from, { success: true, matchIndex: snapshot.index, hintIndex: 0 });
 }
 
 function reply(

@@ -16,7 +16,7 @@ import { onClientRequest, leaderTick } from "./RaftClientRequests.js";
 import { onVoteReply, onVoteRequest, requestVotes, startElection } from "./RaftElection.js";
 import { isClientRequest, isServerMessage } from "./RaftMessages.js";
 import type { RaftObserver } from "./RaftObserver.js";
-import { onAppend, onAppendReply } from "./RaftReplication.js";
+import { onAppend, onAppendReply, onSnapshot } from "./RaftReplication.js";
 import {
   hasBug,
   newServerState,
@@ -49,6 +49,8 @@ export function raftServer(options: RaftConfigOptions, observer: RaftObserver = 
             return onAppend(s, message.from, body);
           case "append-reply":
             return onAppendReply(s, message.from, body);
+          case "snapshot":
+            return onSnapshot(s, message.from, body);
         }
       },
     };

@@ -16,7 +16,8 @@ export interface ServerState {
   readonly config: RaftConfig;
   readonly observer: RaftObserver;
   readonly log: RaftLog;
-  readonly sm: RaftStateMachine;
+  /** Replaced wholesale when a leader's snapshot is installed. */
+  sm: RaftStateMachine;
   /** The other servers. */
   readonly peers: readonly string[];
   role: RaftRole;
@@ -43,16 +44,19 @@ export function newServerState(
   config: RaftConfig,
   observer: RaftObserver,
 ): ServerState {
+  const log = new RaftLog(ctx.storage, { persistVote: !config.bugs.has("forget-vote") });
+  // What a snapshot covers was applied, hence committed: start from it.
+  const snapshot = log.snapshot;
   return {
     ctx,
     config,
     observer,
-    log: new RaftLog(ctx.storage, { persistVote: !config.bugs.has("forget-vote") }),
-    sm: new RaftStateMachine(),
+    log,
+    sm: snapshot === undefined ? new RaftStateMachine() : RaftStateMachine.restore(snapshot.state),
     peers: config.servers.filter((id) => id !== ctx.id),
     role: "follower",
     leader: undefined,
-    commitIndex: 0,
+    commitIndex: snapshot?.index ?? 0,
     electionDeadlineMs: 0,
     votes: new Set(),
     nextIndex: new Map(),
@@ -132,4 +136,13 @@ export function applyCommitted(s: ServerState): void {
     s.waiters.delete(key);
     if (result !== undefined) for (const m of waiting) s.ctx.reply(m, { ok: true, result });
   }
+  compactIfDue(s);
+}
+
+/** Every `snapshotEvery` applied entries, the state machine's state replaces the log up to it. */
+function compactIfDue(s: ServerState): void {
+  const every = s.config.snapshotEvery;
+  const applied = s.sm.appliedIndex;
+  if (every === 0 || applied - s.log.snapshotIndex < every || applied > s.log.lastIndex) return;
+  s.log.compact({ index: applied, term: s.log.termAt(applied), state: s.sm.snapshot() });
 }

@@ -30,6 +30,15 @@ interface Session {
   result: RaftResult;
 }
 
+/** The whole state, as plain data, for a snapshot: restoring it gives an equal state machine. */
+export interface StateMachineSnapshot {
+  readonly appliedIndex: number;
+  readonly highestToken: number;
+  readonly kv: [string, KvValue][];
+  readonly locks: [string, HeldLock][];
+  readonly sessions: [string, { seq: number; result: RaftResult }][];
+}
+
 export interface Applied {
   /** Undefined for a command older than its client's last: no one waits for it any more. */
   readonly result: RaftResult | undefined;
@@ -43,6 +52,27 @@ export class RaftStateMachine {
   private readonly sessions = new Map<string, Session>();
   private highestToken = 0;
   private lastIndex = 0;
+
+  /** The state after the last applied index, for a snapshot. */
+  snapshot(): StateMachineSnapshot {
+    return {
+      appliedIndex: this.lastIndex,
+      highestToken: this.highestToken,
+      kv: [...this.kv],
+      locks: [...this.locks],
+      sessions: [...this.sessions].map(([client, s]) => [client, { seq: s.seq, result: s.result }]),
+    };
+  }
+
+  static restore(snapshot: StateMachineSnapshot): RaftStateMachine {
+    const sm = new RaftStateMachine();
+    sm.lastIndex = snapshot.appliedIndex;
+    sm.highestToken = snapshot.highestToken;
+    for (const [key, value] of snapshot.kv) sm.kv.set(key, value);
+    for (const [name, held] of snapshot.locks) sm.locks.set(name, held);
+    for (const [client, s] of snapshot.sessions) sm.sessions.set(client, { ...s });
+    return sm;
+  }
 
   /** Applies the command at log `index`; indexes must come in order, each once. */
   apply(index: number, command: RaftCommand): Applied {
