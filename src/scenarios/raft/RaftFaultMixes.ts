@@ -33,7 +33,8 @@ export const FAULT_MIX_NAMES = Object.keys(FAULT_MIXES) as FaultMix[];
 
 export const FAULT_MIX_DESCRIPTIONS: Record<FaultMix, string> = {
   partitions: "partitions: groups, minorities, isolation, rings, one-way cuts, links down",
-  crashes: "crash-recovery; unsynced writes of a crashed server are lost",
+  crashes:
+    "crash-recovery: single crashes, power outages of every server, restart storms; what a server had not synced is lost",
   pauses: "process pauses (GC, VM suspension)",
   clocks: "clock drift and clock jumps",
   network: "duplication, loss and slowness bursts over a reordering network",

@@ -6,6 +6,7 @@ import { Rng } from "../../core/Rng.js";
 import { StableStorage } from "../../storage/StableStorage.js";
 import type { LogEntry } from "./RaftCommands.js";
 import { RaftLog } from "./RaftLog.js";
+import { RaftStateMachine } from "./RaftStateMachine.js";
 
 const entry = (term: number, seq: number): LogEntry => ({
   term,
@@ -54,5 +55,23 @@ describe("RaftLog", () => {
       const isPrefix = (of: number[]) => recovered.every((t, i) => of[i] === t);
       expect(isPrefix(old) || isPrefix(replaced), `seed ${seed}: ${recovered}`).toBe(true);
     }
+  });
+
+  it("compacts applied entries into a snapshot that recovery starts from, and installs a leader's snapshot", () => {
+    const disk = new StableStorage("lose-all");
+    const log = new RaftLog(disk, { persistVote: true });
+    for (const [i, t] of [1, 1, 2, 2].entries()) log.append(entry(t, i + 1));
+    log.sync();
+    const state = new RaftStateMachine().snapshot();
+    log.compact({ index: 3, term: 2, state });
+    expect([log.snapshotIndex, log.lastIndex, log.termAt(3), log.termAt(2)]).toEqual([3, 4, 2, -2]);
+    disk.crash(Rng.fromSeed(1));
+    const recovered = new RaftLog(disk, { persistVote: true });
+    expect([recovered.snapshotIndex, recovered.lastIndex, recovered.termAt(4)]).toEqual([3, 4, 2]);
+    expect(disk.keys().filter((k) => k.startsWith("raft/log/"))).toEqual(["raft/log/4"]);
+    // A leader's snapshot that this log does not continue replaces all of it.
+    recovered.install({ index: 9, term: 5, state });
+    expect([recovered.snapshotIndex, recovered.lastIndex, recovered.lastTerm]).toEqual([9, 9, 5]);
+    expect(disk.keys().filter((k) => k.startsWith("raft/log/"))).toEqual([]);
   });
 });

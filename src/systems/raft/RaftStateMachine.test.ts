@@ -29,17 +29,13 @@ describe("RaftStateMachine", () => {
 
   it("grants a free lock with the log index as its token, refuses it while held, and frees it on release or expiry of the same grant", () => {
     const sm = new RaftStateMachine();
-    const acquire = (client: string, seq: number): RaftOperation => ({
-      f: "acquire",
-      name: "L",
-      ttlMs: 100,
-    });
-    expect(sm.apply(1, cmd("a", 1, acquire("a", 1))).result).toEqual({
+    const acquire: RaftOperation = { f: "acquire", name: "L", ttlMs: 100 };
+    expect(sm.apply(1, cmd("a", 1, acquire)).result).toEqual({
       f: "acquire",
       token: 1,
       ttlMs: 100,
     });
-    expect(sm.apply(2, cmd("b", 1, acquire("b", 1))).result).toEqual({ f: "acquire", heldBy: "a" });
+    expect(sm.apply(2, cmd("b", 1, acquire)).result).toEqual({ f: "acquire", heldBy: "a" });
     expect(sm.apply(3, cmd("b", 2, { f: "release", name: "L", token: 1 })).result).toEqual({
       f: "release",
       released: false, // only the holder releases
@@ -59,7 +55,7 @@ describe("RaftStateMachine", () => {
       f: "expire",
       expired: true,
     });
-    expect(sm.apply(7, cmd("b", 3, acquire("b", 3))).result).toEqual({
+    expect(sm.apply(7, cmd("b", 3, acquire)).result).toEqual({
       f: "acquire",
       token: 7,
       ttlMs: 100,
