@@ -163,7 +163,9 @@ export function onAppendReply(s: ServerState, from: string, m: AppendReply): voi
 
 /** Commits the highest index a majority holds, if it is of this leader's term. */
 export function advanceCommit(s: ServerState): void {
-  const held = [s.log.lastIndex, ...s.peers.map((p) => s.matchIndex.get(p) ?? 0)];
+  const held = (s.heldScratch ??= new Array<number>(s.peers.length + 1));
+  held[0] = s.log.lastIndex;
+  for (let i = 0; i < s.peers.length; i++) held[i + 1] = s.matchIndex.get(s.peers[i]!) ?? 0;
   held.sort((a, b) => b - a);
   const onMajority = held[majorityOf(s.config.servers.length) - 1]!;
   if (onMajority <= s.commitIndex) return;

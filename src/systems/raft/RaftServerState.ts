@@ -37,6 +37,8 @@ export interface ServerState {
   nextToken: number;
   /** Set when new entries wait for the batch timer (appendBatchMs > 0). */
   batchPending: boolean;
+  /** Reused by the commit rule, which runs on every acknowledgement. */
+  heldScratch?: number[];
 }
 
 export function newServerState(
@@ -130,6 +132,7 @@ export function applyCommitted(s: ServerState): void {
     s.observer.onApply?.(s.ctx.id, index, entry, result);
     if (s.role !== "leader") continue;
     s.leases.onApplied(index, entry.command.op, result);
+    if (s.waiters.size === 0) continue;
     const key = `${entry.command.client}:${entry.command.seq}`;
     const waiting = s.waiters.get(key);
     if (waiting === undefined) continue;
