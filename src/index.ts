@@ -49,6 +49,8 @@ export type { RealNodeOptions, Address, TransportOptions, ClockState, RealTestOp
 // Reference systems on the node API.
 export { pbftConfig, pbftReplica, pbftClient, Keyring } from "./systems/pbft/index.js";
 export type { PbftConfig, PbftOptions, PbftObserver, PbftClientOptions } from "./systems/pbft/index.js";
+export { raftServer, raftConfig, RaftClient, RAFT_BUGS } from "./systems/raft/index.js";
+export type { RaftConfigOptions, RaftBug, RaftClientOptions, RaftOutcome, LockGrant, RaftObserver } from "./systems/raft/index.js";
 
 // Your own world to test: every command (run, sweeps, shards, replay, shrink) and the test API.
 export { defineWorld } from "./scenarios/defineWorld.js";

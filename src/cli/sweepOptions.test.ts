@@ -1,7 +1,21 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../core/errors.js";
 import { requestResponse } from "../scenarios/request-response/RequestResponseScenario.js";
-import { resolveSeeds, resolveVariants, resolveWorkers } from "./sweepOptions.js";
+import { defineWorld } from "../scenarios/defineWorld.js";
+import { resolveSeeds, resolveVariants, resolveWorkers, variantOption } from "./sweepOptions.js";
+
+const withBugs = defineWorld({
+  name: "bugged",
+  variants: [
+    { name: "unsafe", expectViolations: true },
+    { name: "safe" },
+    { name: "safe-crashes", hidden: true },
+    { name: "bug-forget-vote", expectViolations: true, hidden: true },
+  ],
+  nodes: () => ({}),
+  runForMs: 1,
+  checks: { ok: () => true },
+});
 
 describe("sweep flags", () => {
   it("validate --workers", () => {
@@ -29,6 +43,26 @@ describe("sweep flags", () => {
     expect(resolveVariants(requestResponse, "both")).toEqual(["unsafe", "safe"]);
     expect(() => resolveVariants(requestResponse, "risky")).toThrow(
       /use one of unsafe, safe or both/,
+    );
+  });
+
+  it("keep hidden variants out of --variant both, run them with all or by name, and read --bug as bug-NAME", () => {
+    // Shows the planted-bug sugar and its errors: an unknown bug lists the world's bugs.
+    expect(resolveVariants(withBugs, "both")).toEqual(["unsafe", "safe"]);
+    expect(resolveVariants(withBugs, "all")).toHaveLength(4);
+    expect(resolveVariants(withBugs, "safe-crashes")).toEqual(["safe-crashes"]);
+    expect(variantOption(withBugs, { variant: "both", bug: "forget-vote" }, "both")).toBe(
+      "bug-forget-vote",
+    );
+    expect(variantOption(withBugs, { variant: "safe" }, "both")).toBe("safe");
+    expect(() => variantOption(withBugs, { bug: "typo" })).toThrow(
+      /`--bug` must be a planted bug of bugged, got "typo"; use one of forget-vote/,
+    );
+    expect(() => variantOption(withBugs, { variant: "safe", bug: "forget-vote" }, "both")).toThrow(
+      /no --variant beside it/,
+    );
+    expect(() => variantOption(requestResponse, { bug: "forget-vote" })).toThrow(
+      /request-response has none/,
     );
   });
 });

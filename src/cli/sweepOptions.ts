@@ -1,4 +1,5 @@
-// Flag parsing shared by `run`, `replay` and `tour`: which variants, which seeds, how many workers.
+// Flag parsing shared by `run`, `replay`, `shrink` and `tour`: which variants (or planted bug),
+// which seeds, how many workers.
 // Each check throws a ConfigError that names the flag, the value and the fix.
 
 import { ConfigError } from "../core/errors.js";
@@ -8,12 +9,57 @@ import { requireVariant, seedSpan } from "../sweep/runSweep.js";
 import type { SeedSpan } from "../sweep/SeedBlocks.js";
 import type { Scenario } from "../scenarios/Scenario.js";
 
-/** `--variant unsafe|safe|both` → the variant names to run. */
+/**
+ * `--variant unsafe|safe|both|all` → the variant names to run. `both` is every variant the tour
+ * shows (all but the hidden ones: a world's extra fault mixes and planted bugs); `all` is every one.
+ */
 export function resolveVariants(scenario: Scenario, variant: string): string[] {
-  const all = variant === "both" || variant === "all";
-  const variants = all ? scenario.variants.map((v) => v.name) : [variant];
+  const variants =
+    variant === "both"
+      ? scenario.variants.filter((v) => !v.hidden).map((v) => v.name)
+      : variant === "all"
+        ? scenario.variants.map((v) => v.name)
+        : [variant];
   variants.forEach((v) => requireVariant(scenario, v));
   return variants;
+}
+
+/** The planted bugs of a world: its variants named `bug-<name>`. */
+export function plantedBugs(scenario: Scenario): string[] {
+  return scenario.variants.filter((v) => v.name.startsWith("bug-")).map((v) => v.name.slice(4));
+}
+
+/**
+ * `--bug NAME` is `--variant bug-NAME`, checked against the world's planted bugs. `defaultVariant`
+ * is the command's own default for `--variant`, which `--bug` replaces.
+ */
+export function variantOption(
+  scenario: Scenario,
+  options: { variant?: string | undefined; bug?: string | undefined },
+  defaultVariant?: string,
+): string | undefined {
+  if (options.bug === undefined) return options.variant;
+  if (options.variant !== undefined && options.variant !== defaultVariant) {
+    throw new ConfigError({
+      field: "--bug",
+      value: options.bug,
+      expected: `no --variant beside it (--bug ${options.bug} is --variant bug-${options.bug})`,
+      fix: "drop --variant, or drop --bug",
+    });
+  }
+  const bugs = plantedBugs(scenario);
+  if (!bugs.includes(options.bug)) {
+    throw new ConfigError({
+      field: "--bug",
+      value: options.bug,
+      expected:
+        bugs.length === 0
+          ? `a world with planted bugs, but ${scenario.name} has none (no variant named bug-<name>)`
+          : `a planted bug of ${scenario.name}`,
+      fix: bugs.length === 0 ? "drop --bug" : `use one of ${bugs.join(", ")}`,
+    });
+  }
+  return `bug-${options.bug}`;
 }
 
 /** `--seed S` (one seed) or `--seeds N` (seeds 0 … N-1; default the scenario's tour count). */

@@ -27,7 +27,9 @@ export function keyFigureSpecs(scenario: Scenario): FigureSpec[] {
 }
 
 function variantSummary(entry: TourEntry, expectViolations: boolean): VariantSummary | undefined {
-  const variant = entry.scenario.variants.find((v) => v.expectViolations === expectViolations);
+  const variant = entry.scenario.variants.find(
+    (v) => v.expectViolations === expectViolations && !v.hidden,
+  );
   return entry.summaries?.find((s) => s.variant === variant?.name);
 }
 

@@ -20,6 +20,11 @@ export interface ScenarioVariant {
   description: string;
   /** True for the unsafe variant: violations are what it exists to show. */
   expectViolations: boolean;
+  /**
+   * Run only when named: left out of the tour and of `--variant both` (e.g. a world's planted
+   * bugs, `bug-<name>`, which `--bug <name>` names, or extra fault mixes beside unsafe and safe).
+   */
+  hidden?: boolean;
 }
 
 /** How a figure is summarised over seeds. */

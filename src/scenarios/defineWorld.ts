@@ -100,6 +100,11 @@ export interface WorldVariantSpec {
   description?: string;
   /** True when violations are what the variant exists to show (an unsafe variant). */
   expectViolations?: boolean;
+  /**
+   * Run only when named (`--variant NAME`, `--bug NAME`, `--variant all`): left out of the tour
+   * and of `--variant both`. For extra fault mixes or planted bugs beside unsafe and safe.
+   */
+  hidden?: boolean;
 }
 
 export interface WorldSpec<S = undefined> {
@@ -183,6 +188,7 @@ export function defineWorld<S = undefined>(spec: WorldSpec<S>): Scenario {
     name: requireName(`variants[${i}].name`, v.name),
     description: v.description ?? v.name,
     expectViolations: v.expectViolations ?? false,
+    ...(v.hidden === true ? { hidden: true } : {}),
   }));
   const properties = Object.keys(s.checks);
   // A world that names no figures gets the history's own: operations, and how they ended.

@@ -8,6 +8,8 @@ import { gcPauseSplitBrain } from "./gc-pause-split-brain/GcPauseSplitBrainScena
 import { leaseClockJump } from "./lease-clock-jump/LeaseClockJumpScenario.js";
 import { lwwSkew } from "./lww-skew/LwwSkewScenario.js";
 import { partitionSplitBrain } from "./partition-split-brain/PartitionSplitBrainScenario.js";
+import { raftKv } from "./raft/RaftKvWorld.js";
+import { raftLock } from "./raft/RaftLockWorld.js";
 import { quorumDetection } from "./quorum-detection/QuorumDetectionScenario.js";
 import { requestResponse } from "./request-response/RequestResponseScenario.js";
 import { retryStorm } from "./retry-storm/RetryStormScenario.js";
@@ -31,6 +33,8 @@ export const SCENARIOS: readonly Scenario[] = [
   trueTimeCommitWait,
   byzantineAgreement,
   systemModels,
+  raftKv,
+  raftLock,
 ];
 
 export function findScenario(name: string | undefined): Scenario {

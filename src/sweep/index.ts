@@ -3,4 +3,6 @@ export { testWorld, WorldTestError } from "./testWorld.js";
 export type { TestWorldOptions, TestWorldResult } from "./testWorld.js";
 export { loadWorld } from "./loadWorld.js";
 export { shrinkWorld } from "./shrinkWorld.js";
+export { findFirstViolation } from "./findFirstViolation.js";
+export type { FirstViolation } from "./findFirstViolation.js";
 export type { ShrinkWorldOptions, ShrinkWorldResult } from "./shrinkWorld.js";

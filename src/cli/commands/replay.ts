@@ -10,7 +10,7 @@ import { ConfigError } from "../../core/errors.js";
 import { Seed } from "../../core/Rng.js";
 import { loadWorld } from "../../sweep/loadWorld.js";
 import { readReplayFile } from "../../sweep/ReplayFile.js";
-import { resolveVariants } from "../sweepOptions.js";
+import { resolveVariants, variantOption } from "../sweepOptions.js";
 import { runTracedCommand } from "./run.js";
 
 interface ReplayOptions {
@@ -19,6 +19,7 @@ interface ReplayOptions {
   report?: string;
   schedule?: string;
   variant: string;
+  bug?: string;
   json?: boolean;
   log?: boolean;
 }
@@ -36,6 +37,7 @@ export function registerReplayCommand(program: Command): void {
       "write the run's HTML report (FILE with the variant before its extension for several)",
     )
     .option("--variant <name>", "a variant of the world, or both/all", "both")
+    .option("--bug <name>", "replay the world's planted bug NAME (its variant bug-NAME)")
     .option("--log", "print the nodes' ctx.log lines as they happen")
     .option("--json", "print the outcome as JSON")
     .action(async (name: string | undefined, options: ReplayOptions) => {
@@ -58,6 +60,14 @@ export async function replayCommand(
         value: options.seed,
         expected: "no --seed with --schedule (the replay file names its seed)",
         fix: "drop --seed, or drop --schedule to replay the seed's own faults",
+      });
+    }
+    if (options.bug !== undefined) {
+      throw new ConfigError({
+        field: "--bug",
+        value: options.bug,
+        expected: "no --bug with --schedule (the replay file names its variant)",
+        fix: "drop --bug, or drop --schedule to replay the seed under the bug",
       });
     }
     const replay = readReplayFile(options.schedule);
@@ -83,7 +93,7 @@ export async function replayCommand(
   }
   // The world and variant are checked first: a misspelt name is the likelier mistake.
   const world = await loadWorld(name);
-  const variants = resolveVariants(world, options.variant);
+  const variants = resolveVariants(world, variantOption(world, options, "both")!);
   if (options.seed === undefined) {
     throw new ConfigError({
       field: "--seed",

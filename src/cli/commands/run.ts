@@ -29,11 +29,18 @@ import { reportViolatingSeeds } from "../reportViolatingSeeds.js";
 import { reportFileFor, runTraced, traceFileFor, type RunOneOptions } from "../runTraced.js";
 import { checkOutputFile, prepareOutputDir, writeOutputFile } from "../outputPaths.js";
 import { writeShardFile } from "../shardOutput.js";
-import { describeSeeds, resolveSeeds, resolveVariants, resolveWorkers } from "../sweepOptions.js";
+import {
+  describeSeeds,
+  resolveSeeds,
+  resolveVariants,
+  resolveWorkers,
+  variantOption,
+} from "../sweepOptions.js";
 import { SweepProgress } from "../SweepProgress.js";
 
 export interface RunOptions {
   variant: string;
+  bug?: string;
   seed?: string;
   seeds?: string;
   json?: boolean;
@@ -51,6 +58,7 @@ export function registerRunCommand(program: Command): void {
     .description("run a scenario or a world file over one seed or a sweep of seeds")
     .argument("[world]", "a scenario name (see `murphy list`) or a world file (./my-world.ts)")
     .option("--variant <name>", "a variant of the world, or both/all", "both")
+    .option("--bug <name>", "run the world's planted bug NAME (its variant bug-NAME)")
     .option("--seed <seed>", "run exactly this seed (decimal or 0x hex)")
     .option("--seeds <n>", "run seeds 0 … n-1 (default: the world's default count)")
     .option("--workers <n>", "worker threads (default: the cores of this machine)")
@@ -70,7 +78,7 @@ export function registerRunCommand(program: Command): void {
 
 export async function runCommand(name: string | undefined, options: RunOptions): Promise<number> {
   const scenario = await loadWorld(name);
-  const variants = resolveVariants(scenario, options.variant);
+  const variants = resolveVariants(scenario, variantOption(scenario, options, "both")!);
   const seeds = resolveSeeds(scenario, options);
   const workers = resolveWorkers(options.workers);
   const shard = options.shard === undefined ? undefined : parseShard(options.shard);

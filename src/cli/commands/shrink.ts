@@ -12,10 +12,12 @@ import { loadWorld, worldRef } from "../../sweep/loadWorld.js";
 import { writeReplayFile } from "../../sweep/ReplayFile.js";
 import { shrinkWorld } from "../../sweep/shrinkWorld.js";
 import { checkOutputFile } from "../outputPaths.js";
+import { variantOption } from "../sweepOptions.js";
 
 interface ShrinkOptions {
   seed?: string;
   variant?: string;
+  bug?: string;
   property?: string;
   out?: string;
   maxRuns?: string;
@@ -28,6 +30,7 @@ export function registerShrinkCommand(program: Command): void {
     .argument("[world]", "a scenario name (see `murphy list`) or a world file (./my-world.ts)")
     .option("--seed <seed>", "the failing seed (decimal or 0x hex); required")
     .option("--variant <name>", "the variant (default: the first the seed fails in)")
+    .option("--bug <name>", "the world's planted bug NAME (its variant bug-NAME)")
     .option("--property <name>", "the property that must stay violated (default: the first)")
     .option("--out <file>", "where to write the replay file (default: <world>-<seed>.replay.json)")
     .option("--max-runs <n>", "replays allowed while shrinking", "500")
@@ -57,7 +60,7 @@ export async function shrinkCommand(
   console.log(pc.bold(`murphy shrink ${ref}`) + pc.dim(` — seed ${seed.toString()}`));
   const result = await shrinkWorld(world, {
     seed,
-    variant: options.variant,
+    variant: variantOption(world, options),
     property: options.property,
     maxRuns,
   });

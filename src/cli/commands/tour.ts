@@ -46,7 +46,7 @@ export async function tourCommand(options: TourOptions): Promise<number> {
   const workers = resolveWorkers(options.workers);
   // The results directory is checked before the tour runs, not after.
   prepareOutputDir("--out", options.out);
-  const totalSeeds = SCENARIOS.reduce((n, s) => n + s.tourSeeds * s.variants.length, 0);
+  const totalSeeds = SCENARIOS.reduce((n, s) => n + s.tourSeeds * shown(s).length, 0);
   if (!options.json) {
     console.log(
       pc.bold("murphy tour") +
@@ -92,7 +92,7 @@ async function runScenario(
   try {
     const blocks = seedBlocks(seedRange(scenario.tourSeeds));
     const summaries = await Promise.all(
-      scenario.variants.map((v) => sweepOnPool(pool, scenario, v.name, blocks, progress.seed)),
+      shown(scenario).map((v) => sweepOnPool(pool, scenario, v.name, blocks, progress.seed)),
     );
     return { scenario, summaries };
   } catch (error) {
@@ -136,6 +136,11 @@ async function writeTourReports(
   );
   if (!options.json)
     console.log(pc.dim(`${links.length} reports and index.html written to ${dir}/`));
+}
+
+/** The variants the tour runs: all but the hidden ones (a world's extra mixes and planted bugs). */
+function shown(scenario: Scenario) {
+  return scenario.variants.filter((v) => !v.hidden);
 }
 
 function summaryJson(

@@ -6,10 +6,12 @@
 // service hands leadership to another candidate, which starts writing; the old leader wakes, has
 // no idea time passed, and sends the writes it prepared before the pause — as leader.
 //
-// Unsafe: storage accepts every write, so writes made under the older grant land after writes
-// under the newer one (the fencing check over storage's history finds them). Safe: the lock
-// service's grants carry fencing tokens (FencingTokenIssuer), every write carries its token, and
-// storage is a FencedStore that refuses a token lower than one it has accepted.
+// Unsafe: a single lock server, and storage accepts every write, so writes made under the older
+// grant land after writes under the newer one (the fencing check over storage's history finds
+// them). Safe: the lock service is the Raft cluster's (src/systems/raft, three servers), whose
+// grants carry fencing tokens — the log index of the grant, so they increase across leader
+// changes and crashes too — every write carries its token, and storage is a FencedStore that
+// refuses a token lower than one it has accepted.
 
 import { TimeoutError } from "../../core/errors.js";
 import { Rng } from "../../core/Rng.js";
@@ -17,7 +19,9 @@ import { FencingTokenIssuer } from "../../primitives/FencingTokenIssuer.js";
 import { Lease } from "../../primitives/Lease.js";
 import { LeaseTable, type LeaseGrant } from "../../primitives/LeaseTable.js";
 import { LeaseExpiredError, LeaseHeldError } from "../../primitives/errors.js";
-import type { NodeFactory } from "../../sim/NodeApi.js";
+import type { NodeContext, NodeFactory } from "../../sim/NodeApi.js";
+import { RaftClient, type LockGrant } from "../../systems/raft/RaftClient.js";
+import { raftServer } from "../../systems/raft/RaftServer.js";
 import { Simulation } from "../../world/Simulation.js";
 import { fencedStorageNode } from "./FencedStorageNode.js";
 import { checkFencing, type FencedWrite } from "./FencedWriteLog.js";
@@ -33,11 +37,12 @@ const LEASE_TIMEOUT_MS = 20_000;
 const POLL_MS = 1_000;
 const WORKERS = 2;
 const RESOURCE = "leader-state";
+const RAFT_SERVERS = ["r1", "r2", "r3"];
 
 /** What the scenario observes from outside the nodes (never read by node code to decide). */
 interface World {
   writes: FencedWrite[];
-  /** Each grant the lock service issued: token, holder, virtual time (µs). */
+  /** Each grant a candidate won: token, holder, virtual time (µs). */
   grants: { token: number; holder: string; atMicros: number }[];
   errors: unknown[];
   now: () => number;
@@ -46,8 +51,8 @@ interface World {
 type LockRequest =
   { type: "acquire"; holder: string } | { type: "renew"; holder: string; token: number };
 
-/** The single in-simulation lock service: a lease table whose grants carry fencing tokens. */
-function lockService(world: World): NodeFactory {
+/** The unsafe variant's single lock server: a lease table whose grants carry fencing tokens. */
+function lockService(): NodeFactory {
   return (ctx) => {
     const table = new LeaseTable({ clock: ctx.clock, issuer: new FencingTokenIssuer() });
     return {
@@ -58,8 +63,6 @@ function lockService(world: World): NodeFactory {
             body.type === "acquire"
               ? table.acquire(RESOURCE, body.holder, LEASE_TIMEOUT_MS)
               : table.renew(RESOURCE, body.holder, body.token, LEASE_TIMEOUT_MS);
-          if (!world.grants.some((g) => g.token === grant.token))
-            world.grants.push({ token: grant.token, holder: grant.holder, atMicros: world.now() });
           ctx.reply(m, { grant });
         } catch (error) {
           if (!(error instanceof LeaseHeldError) && !(error instanceof LeaseExpiredError))
@@ -71,44 +74,87 @@ function lockService(world: World): NodeFactory {
   };
 }
 
+/** How a candidate talks to its lock service: take the lease, or renew the one it holds. */
+interface LeaderLock {
+  acquire(): Promise<Lease | undefined>;
+  renew(held: Lease): Promise<Lease | undefined>;
+}
+
+/** The single lock server of the unsafe variant, over request/reply. */
+function singleServerLock(ctx: NodeContext): LeaderLock {
+  async function lockRequest(body: LockRequest): Promise<LeaseGrant | undefined> {
+    try {
+      const reply = await ctx.request<{ grant?: LeaseGrant }>("lock", body, { timeoutMs: 1_000 });
+      return reply.grant;
+    } catch (error) {
+      if (!(error instanceof TimeoutError)) throw error;
+      return undefined;
+    }
+  }
+  return {
+    async acquire() {
+      const sentAt = ctx.clock.monotonicMs();
+      const grant = await lockRequest({ type: "acquire", holder: ctx.id });
+      return grant && new Lease({ clock: ctx.clock, grant, requestSentAtMs: sentAt });
+    },
+    async renew(held) {
+      const sentAt = ctx.clock.monotonicMs();
+      const grant = await lockRequest({ type: "renew", holder: ctx.id, token: held.token });
+      return grant && held.renewed(grant, sentAt);
+    },
+  };
+}
+
+/** The safe variant's lock service: a lease of the Raft cluster, whose token is its log index. */
+function raftLock(ctx: NodeContext): LeaderLock {
+  const client = new RaftClient(ctx, { servers: RAFT_SERVERS, driftPpm: 200 });
+  const grants = new Map<Lease, LockGrant>();
+  const keep = (grant: LockGrant) => (grants.set(grant.lease, grant), grant.lease);
+  return {
+    async acquire() {
+      const outcome = await client.acquire(RESOURCE, LEASE_TIMEOUT_MS);
+      if (outcome.status !== "ok" || !("token" in outcome.result)) return undefined;
+      return keep(outcome.result);
+    },
+    async renew(held) {
+      const grant = grants.get(held)!;
+      grants.delete(held);
+      const outcome = await client.renew(grant, LEASE_TIMEOUT_MS);
+      if (outcome.status !== "ok" || outcome.result === undefined) {
+        grants.set(held, grant);
+        return undefined;
+      }
+      return keep(outcome.result);
+    },
+  };
+}
+
 /**
  * A candidate: polls the lock service until it wins the lease, then leads — renewing every 10 s
  * and running workers that check the lease, prepare a write (0.3–0.9 s of work) and send it.
  */
-function candidate(world: World, startDelayMs: number): NodeFactory {
+function candidate(
+  world: World,
+  startDelayMs: number,
+  lockOf: (ctx: NodeContext) => LeaderLock,
+): NodeFactory {
   return (ctx) => {
     let lease: Lease | undefined;
     let seq = 0;
     const fail = (error: unknown) => void world.errors.push(error);
-
-    async function lockRequest(body: LockRequest): Promise<LeaseGrant | undefined> {
-      try {
-        const reply = await ctx.request<{ grant?: LeaseGrant }>("lock", body, {
-          timeoutMs: 1_000,
-        });
-        return reply.grant;
-      } catch (error) {
-        if (!(error instanceof TimeoutError)) throw error;
-        return undefined;
-      }
-    }
+    const lock = lockOf(ctx);
 
     async function heartbeat(held: Lease): Promise<void> {
       for (let current = held; lease === current;) {
         await ctx.sleep(HEARTBEAT_MS);
         if (lease !== current) return;
-        const sentAt = ctx.clock.monotonicMs();
-        const grant = await lockRequest({
-          type: "renew",
-          holder: ctx.id,
-          token: current.token,
-        });
+        const renewed = await lock.renew(current);
         if (lease !== current) return;
-        if (grant === undefined) {
+        if (renewed === undefined) {
           if (!current.isValid()) lease = undefined; // lost it: step down
           continue;
         }
-        lease = current = current.renewed(grant, sentAt);
+        lease = current = renewed;
       }
     }
 
@@ -133,11 +179,10 @@ function candidate(world: World, startDelayMs: number): NodeFactory {
         await ctx.sleep(startDelayMs);
         for (;;) {
           if (lease === undefined) {
-            const sentAt = ctx.clock.monotonicMs();
-            const grant = await lockRequest({ type: "acquire", holder: ctx.id });
-            if (grant !== undefined && lease === undefined) {
-              const won = new Lease({ clock: ctx.clock, grant, requestSentAtMs: sentAt });
+            const won = await lock.acquire();
+            if (won !== undefined && lease === undefined) {
               lease = won;
+              world.grants.push({ token: won.token, holder: ctx.id, atMicros: world.now() });
               heartbeat(won).catch(fail);
               for (let w = 0; w < WORKERS; w++) worker().catch(fail);
             }
@@ -173,14 +218,19 @@ export async function runGcPauseWorld(
   const medianMs = rng.uniform(1, 4);
   const world: World = { writes: [], grants: [], errors: [], now: () => 0 };
   const label = fenced ? "fenced" : "unfenced";
+  // Unsafe: one lock server. Safe: the Raft lock service, replicated on three servers.
+  const lockNodes: Record<string, NodeFactory> = fenced
+    ? Object.fromEntries(RAFT_SERVERS.map((id) => [id, raftServer({ servers: RAFT_SERVERS })]))
+    : { lock: lockService() };
+  const lockOf = fenced ? raftLock : singleServerLock;
   const sim = new Simulation({
     seed: options.seed,
     nodes: {
-      lock: lockService(world),
+      ...lockNodes,
       storage: fencedStorageNode(world.writes, () => world.now(), fenced),
-      n1: candidate(world, 0),
-      n2: candidate(world, 1_000 + rng.uniform(0, 500)),
-      n3: candidate(world, 1_000 + rng.uniform(0, 500)),
+      n1: candidate(world, 0, lockOf),
+      n2: candidate(world, 1_000 + rng.uniform(0, 500), lockOf),
+      n3: candidate(world, 1_000 + rng.uniform(0, 500), lockOf),
     },
     network: { latency: { kind: "lognormal", medianMs, sigma: 0.6, maxMs: 200 } },
     clocks: { driftPpmMax: 50 },
@@ -229,7 +279,8 @@ export const gcPauseSplitBrain: Scenario = {
     },
     {
       name: "safe",
-      description: "writes carry the lease's fencing token; storage is a FencedStore",
+      description:
+        "the Raft lock service's lease; writes carry its fencing token; storage is a FencedStore",
       expectViolations: false,
     },
   ],

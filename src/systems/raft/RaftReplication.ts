@@ -1,0 +1,177 @@
+// Log replication and the commit rule (Raft §5.3, §5.4.2). The leader sends each follower the
+// entries from where it believes the follower's log ends, with the index and term of the entry
+// before them; the follower takes them only if it holds that entry too (log matching), replacing
+// any conflicting suffix, and syncs before it says yes. The leader pipelines: it assumes success
+// and moves on, and a failure reply tells it where to resume. An entry is committed when a
+// majority holds it AND it belongs to the leader's own term — an entry of an earlier term on a
+// majority can still be overwritten by a later leader (the paper's Figure 8); it commits only
+// together with one of the current term.
+
+import { majorityOf } from "./RaftConfig.js";
+import type { AppendReply, AppendRequest, SnapshotRequest } from "./RaftMessages.js";
+import { RaftStateMachine } from "./RaftStateMachine.js";
+import {
+  applyCommitted,
+  becomeFollower,
+  hasBug,
+  observeTerm,
+  resetElectionDeadline,
+  syncBeforeAnswering,
+  type ServerState,
+} from "./RaftServerState.js";
+
+/** Sends every follower what it lacks (an empty append, a heartbeat, if nothing). */
+export function replicateAll(s: ServerState): void {
+  for (const peer of s.peers) sendAppend(s, peer);
+}
+
+export function sendAppend(s: ServerState, peer: string): void {
+  const log = s.log;
+  const next = Math.min(s.nextIndex.get(peer) ?? log.lastIndex + 1, log.lastIndex + 1);
+  if (next <= log.snapshotIndex) {
+    // The follower needs entries this leader has compacted away: send the snapshot instead.
+    const request: SnapshotRequest = { type: "snapshot", term: log.term, snapshot: log.snapshot! };
+    s.ctx.send(peer, request);
+    s.nextIndex.set(peer, log.snapshotIndex + 1);
+    return;
+  }
+  const entries = log.slice(next, s.config.maxEntriesPerAppend);
+  const request: AppendRequest = {
+    type: "append",
+    term: log.term,
+    prevIndex: next - 1,
+    prevTerm: log.termAt(next - 1),
+    entries,
+    commit: s.commitIndex,
+  };
+  s.ctx.send(peer, request);
+  // Pipelining: assume it arrives; a failure reply resets this.
+  s.nextIndex.set(peer, next + entries.length);
+}
+
+export function onAppend(s: ServerState, from: string, request: AppendRequest): void {
+  let m = request;
+  observeTerm(s, m.term);
+  const log = s.log;
+  if (m.term < log.term || s.role === "leader") {
+    // A stale leader (the reply's term makes it step down), or — only under `no-step-down` — a
+    // second leader of this term. No hint: there is nothing to retry.
+    return reply(s, from, { success: false, matchIndex: 0, hintIndex: 0 });
+  }
+  if (s.role === "candidate" || s.leader !== from) becomeFollower(s, m.term, from);
+  resetElectionDeadline(s);
+  if (m.prevIndex < log.snapshotIndex) {
+    // Entries up to the snapshot are committed, so they match the leader's: skip them.
+    const skip = log.snapshotIndex - m.prevIndex;
+    if (skip >= m.entries.length) {
+      return reply(s, from, {
+        success: true,
+        matchIndex: m.prevIndex + m.entries.length,
+        hintIndex: 0,
+      });
+    }
+    m = {
+      ...m,
+      prevIndex: log.snapshotIndex,
+      prevTerm: m.entries[skip - 1]!.term,
+      entries: m.entries.slice(skip),
+    };
+  }
+  if (m.prevIndex > log.lastIndex) {
+    return reply(s, from, { success: false, matchIndex: 0, hintIndex: log.lastIndex + 1 });
+  }
+  if (log.termAt(m.prevIndex) !== m.prevTerm) {
+    return reply(s, from, {
+      success: false,
+      matchIndex: 0,
+      hintIndex: conflictStart(s, m.prevIndex),
+    });
+  }
+  let index = m.prevIndex;
+  for (const entry of m.entries) {
+    index++;
+    if (index <= log.lastIndex) {
+      if (log.termAt(index) === entry.term) continue; // already held: never truncate on a stale request
+      log.truncateFrom(index);
+    }
+    log.append(entry);
+  }
+  syncBeforeAnswering(s);
+  if (m.commit > s.commitIndex) {
+    // Only up to what this request proved matches the leader's log.
+    s.commitIndex = Math.max(s.commitIndex, Math.min(m.commit, index));
+    applyCommitted(s);
+  }
+  reply(s, from, { success: true, matchIndex: index, hintIndex: 0 });
+}
+
+/** A leader's snapshot: taken unless this server has already committed as far. */
+export function onSnapshot(s: ServerState, from: string, m: SnapshotRequest): void {
+  observeTerm(s, m.term);
+  const log = s.log;
+  if (m.term < log.term || s.role === "leader") {
+    return reply(s, from, { success: false, matchIndex: 0, hintIndex: 0 });
+  }
+  if (s.role === "candidate" || s.leader !== from) becomeFollower(s, m.term, from);
+  resetElectionDeadline(s);
+  const snapshot = m.snapshot;
+  if (snapshot.index > s.commitIndex) {
+    log.install(snapshot);
+    s.sm = RaftStateMachine.restore(snapshot.state);
+    s.commitIndex = snapshot.index;
+  }
+  reply(s, from, { success: true, matchIndex: snapshot.index, hintIndex: 0 });
+}
+
+function reply(
+  s: ServerState,
+  to: string,
+  fields: Pick<AppendReply, "success" | "matchIndex" | "hintIndex">,
+): void {
+  const body: AppendReply = { type: "append-reply", term: s.log.term, ...fields };
+  s.ctx.send(to, body);
+}
+
+/** The first index of the term of the entry at `index`: the leader skips a whole term at once. */
+function conflictStart(s: ServerState, index: number): number {
+  const term = s.log.termAt(index);
+  let i = index;
+  while (i > s.commitIndex + 1 && s.log.termAt(i - 1) === term) i--;
+  return Math.max(1, i);
+}
+
+export function onAppendReply(s: ServerState, from: string, m: AppendReply): void {
+  observeTerm(s, m.term);
+  if (s.role !== "leader" || m.term !== s.log.term) return;
+  const match = s.matchIndex.get(from) ?? 0;
+  if (m.success) {
+    if (m.matchIndex <= match) return;
+    s.matchIndex.set(from, m.matchIndex);
+    if ((s.nextIndex.get(from) ?? 0) < m.matchIndex + 1) s.nextIndex.set(from, m.matchIndex + 1);
+    advanceCommit(s);
+    return;
+  }
+  if (m.hintIndex === 0) return; // refused outright (see onAppend)
+  // A failure says where the follower's log may diverge. A hint below what the follower once
+  // acknowledged comes from a late reply to an older request — or from a follower that lost
+  // acknowledged entries, which only a planted bug allows; either way, resume where it says.
+  const hint = Math.max(1, Math.min(m.hintIndex, s.log.lastIndex + 1));
+  if (hint <= match) s.matchIndex.set(from, hint - 1);
+  s.nextIndex.set(from, hint);
+  sendAppend(s, from);
+}
+
+/** Commits the highest index a majority holds, if it is of this leader's term. */
+export function advanceCommit(s: ServerState): void {
+  const held = (s.heldScratch ??= new Array<number>(s.peers.length + 1));
+  held[0] = s.log.lastIndex;
+  for (let i = 0; i < s.peers.length; i++) held[i + 1] = s.matchIndex.get(s.peers[i]!) ?? 0;
+  held.sort((a, b) => b - a);
+  const onMajority = held[majorityOf(s.config.servers.length) - 1]!;
+  if (onMajority <= s.commitIndex) return;
+  // Terms never decrease along the log, so if this entry is of an earlier term, so is every
+  // entry before it: nothing more can commit until an entry of this term reaches a majority.
+  if (s.log.termAt(onMajority) !== s.log.term && !hasBug(s, "commit-old-term")) return;
+  s.commitIndex = onMajority;
+  applyCommitted(s);
+}
