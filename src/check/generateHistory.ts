@@ -125,6 +125,14 @@ export function randomCallFor(
     case "counter":
       return (rng) =>
         rng.chance(0.5) ? { f: "add", input: rng.int(3) + 1 } : { f: "read", input: null };
+    case "cas-kv":
+      return (rng): { f: string; input: Value } => {
+        const key = String(rng.int(keys));
+        const f = rng.pick(["read", "write", "write", "cas"]);
+        if (f === "read") return { f, input: { key } };
+        if (f === "write") return { f, input: { key, value: rng.int(5) } };
+        return { f, input: { key, from: rng.chance(0.2) ? null : rng.int(5), to: rng.int(5) } };
+      };
     default:
       throw new RangeError(`no built-in call generator for model ${JSON.stringify(modelName)}`);
   }

@@ -2,7 +2,8 @@
 // on free loopback ports, their data in one temporary directory, and the process faults a test
 // needs (pause with SIGSTOP, crash with SIGKILL, restart on the same data). Whoever starts a cluster
 // stops it: `stop()` ends every member and removes the directory, and `withEtcdCluster` does so in
-// a `finally`. As a last resort an exit hook kills what is left if the process ends without it.
+// a `finally`. As a last resort, hooks on exit, SIGINT and SIGTERM kill what is left and remove
+// the data if the process ends without calling it.
 //
 // Members talk Raft fast here (heartbeat 50 ms, election timeout 500 ms) so that leader changes
 // and lease expiries take a second, not ten; etcd's minimum lease TTL follows (1 s).
@@ -100,6 +101,15 @@ export class EtcdCluster {
   private readonly processes = new Map<number, ChildProcess>();
   private stopped = false;
   private readonly exitHook = () => this.killNow();
+  /**
+   * SIGINT/SIGTERM end a process without its exit hooks: kill the members and remove the data
+   * first, then let the signal do what it would have done.
+   */
+  private readonly signalHook = (signal: NodeJS.Signals) => {
+    this.killNow();
+    this.unhook();
+    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+  };
 
   private constructor(
     readonly dir: string,
@@ -109,6 +119,8 @@ export class EtcdCluster {
   ) {
     this.members = members;
     process.on("exit", this.exitHook);
+    process.on("SIGINT", this.signalHook);
+    process.on("SIGTERM", this.signalHook);
   }
 
   /** Client URLs of all members, as advertised. */
@@ -237,7 +249,13 @@ export class EtcdCluster {
       member.pid = undefined;
     }
     rmSync(this.dir, { recursive: true, force: true });
+    this.unhook();
+  }
+
+  private unhook(): void {
     process.off("exit", this.exitHook);
+    process.off("SIGINT", this.signalHook);
+    process.off("SIGTERM", this.signalHook);
   }
 
   /** The last lines of every member's log, for error messages. */
