@@ -122,6 +122,8 @@ export interface WorldSpec<N = undefined> {
   figures?: Record<string, (result: WorldResult<N>) => number>;
   /** Seeds per variant when the world is swept without `--seeds` (default 100). */
   defaultSeeds?: number;
+  /** The figures the tour's table shows (default: the first two: operations and ok). */
+  keyFigures?: readonly string[];
   /** Bound on the recorded history (default 100,000 operations). */
   maxOperations?: number;
 }
@@ -139,6 +141,7 @@ const WORLD_SPEC_KEYS: readonly (keyof WorldSpec)[] = [
   "checks",
   "figures",
   "defaultSeeds",
+  "keyFigures",
   "maxOperations",
 ];
 
@@ -160,6 +163,16 @@ export function defineWorld<N = undefined>(spec: WorldSpec<N>): Scenario {
     { name: "info", kind: "mean", description: "operations with unknown outcome (info)" },
     ...Object.keys(s.figures ?? {}).map((name): FigureSpec => ({ name, kind: "mean" })),
   ];
+  (s.keyFigures ?? []).forEach((name, i) => {
+    if (!figures.some((f) => f.name === name)) {
+      throw new ConfigError({
+        field: `${s.name}.keyFigures[${i}]`,
+        value: name,
+        expected: "the name of one of the world's figures",
+        fix: `use one of ${figures.map((f) => f.name).join(", ")}`,
+      });
+    }
+  });
   const requireKnownVariant = (variant: string) => {
     if (!variants.some((v) => v.name === variant)) {
       throw new ConfigError({
@@ -213,6 +226,7 @@ export function defineWorld<N = undefined>(spec: WorldSpec<N>): Scenario {
     properties,
     figures,
     tourSeeds: s.defaultSeeds ?? 100,
+    ...(s.keyFigures === undefined ? {} : { keyFigures: [...s.keyFigures] }),
     faultSchedule({ seed, variant }) {
       const { setup, nodeIds } = build(seed, variant);
       return scheduleOf(setup, nodeIds);

@@ -172,4 +172,5 @@ export const raftLock = defineWorld<{ agreement: ReplicaAgreement }>({
     "two-leader-terms": ({ notes }) => notes.agreement.twoLeaderTerms,
   },
   defaultSeeds: 100,
+  keyFigures: ["grants", "stale-refused"],
 });
