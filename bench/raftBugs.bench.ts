@@ -14,7 +14,7 @@ import { shrinkWorld } from "../src/sweep/shrinkWorld.js";
 const STARTS = 10;
 const START_STRIDE = 100_000n;
 const BUDGET_SEEDS = 1_000;
-const SHRINK_RUNS = 300;
+const SHRINK_RUNS = 500; // murphy shrink's default --max-runs
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);

@@ -145,6 +145,8 @@ export interface WorldSpec<S = undefined> {
   report?: (summaries: readonly VariantSummary[]) => string[];
   /** Seeds per variant when the world is swept without `--seeds` (default 100). */
   defaultSeeds?: number;
+  /** The figures the tour's table shows (default: the first two: operations and ok). */
+  keyFigures?: readonly string[];
   /** Bound on the recorded history (default 100,000 operations). */
   maxOperations?: number;
   /**
@@ -175,6 +177,7 @@ const WORLD_SPEC_KEYS: readonly (keyof WorldSpec)[] = [
   "figures",
   "report",
   "defaultSeeds",
+  "keyFigures",
   "maxOperations",
   "real",
 ];
@@ -202,6 +205,16 @@ export function defineWorld<S = undefined>(spec: WorldSpec<S>): Scenario {
       return spec;
     }),
   ];
+  (s.keyFigures ?? []).forEach((name, i) => {
+    if (!figures.some((f) => f.name === name)) {
+      throw new ConfigError({
+        field: `${s.name}.keyFigures[${i}]`,
+        value: name,
+        expected: "the name of one of the world's figures",
+        fix: `use one of ${figures.map((f) => f.name).join(", ")}`,
+      });
+    }
+  });
   const requireKnownVariant = (variant: string) => {
     if (!variants.some((v) => v.name === variant)) {
       throw new ConfigError({
@@ -260,6 +273,7 @@ export function defineWorld<S = undefined>(spec: WorldSpec<S>): Scenario {
     figures,
     tourSeeds: s.defaultSeeds ?? 100,
     ...(s.report === undefined ? {} : { report: s.report }),
+    ...(s.keyFigures === undefined ? {} : { keyFigures: [...s.keyFigures] }),
     faultSchedule({ seed, variant }) {
       const { setup, nodeIds } = build(seed, variant);
       return scheduleOf(setup, nodeIds);

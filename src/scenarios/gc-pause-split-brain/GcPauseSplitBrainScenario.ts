@@ -52,7 +52,7 @@ type LockRequest =
   { type: "acquire"; holder: string } | { type: "renew"; holder: string; token: number };
 
 /** The unsafe variant's single lock server: a lease table whose grants carry fencing tokens. */
-function lockService(): NodeFactory {
+function lockService(world: World): NodeFactory {
   return (ctx) => {
     const table = new LeaseTable({ clock: ctx.clock, issuer: new FencingTokenIssuer() });
     return {
@@ -63,6 +63,8 @@ function lockService(): NodeFactory {
             body.type === "acquire"
               ? table.acquire(RESOURCE, body.holder, LEASE_TIMEOUT_MS)
               : table.renew(RESOURCE, body.holder, body.token, LEASE_TIMEOUT_MS);
+          if (!world.grants.some((g) => g.token === grant.token))
+            world.grants.push({ token: grant.token, holder: grant.holder, atMicros: world.now() });
           ctx.reply(m, { grant });
         } catch (error) {
           if (!(error instanceof LeaseHeldError) && !(error instanceof LeaseExpiredError))
@@ -182,7 +184,11 @@ function candidate(
             const won = await lock.acquire();
             if (won !== undefined && lease === undefined) {
               lease = won;
-              world.grants.push({ token: won.token, holder: ctx.id, atMicros: world.now() });
+              // The single lock server records its grants itself; the Raft service's are
+              // recorded here, when the candidate learns it won.
+              if (lockOf === raftLock) {
+                world.grants.push({ token: won.token, holder: ctx.id, atMicros: world.now() });
+              }
               heartbeat(won).catch(fail);
               for (let w = 0; w < WORKERS; w++) worker().catch(fail);
             }
@@ -221,7 +227,7 @@ export async function runGcPauseWorld(
   // Unsafe: one lock server. Safe: the Raft lock service, replicated on three servers.
   const lockNodes: Record<string, NodeFactory> = fenced
     ? Object.fromEntries(RAFT_SERVERS.map((id) => [id, raftServer({ servers: RAFT_SERVERS })]))
-    : { lock: lockService() };
+    : { lock: lockService(world) };
   const lockOf = fenced ? raftLock : singleServerLock;
   const sim = new Simulation({
     seed: options.seed,

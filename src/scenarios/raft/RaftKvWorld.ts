@@ -101,4 +101,5 @@ export const raftKv = defineWorld<{ agreement: ReplicaAgreement }>({
     "two-leader-terms": ({ state }) => state.agreement.twoLeaderTerms,
   },
   defaultSeeds: 100,
+  keyFigures: ["leaderships", "info"],
 });

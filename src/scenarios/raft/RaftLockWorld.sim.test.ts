@@ -9,7 +9,7 @@ const SEEDS = 60;
 
 describe("raft-lock with no planted bug", () => {
   for (const variant of raftLock.variants.filter((v) => !v.expectViolations)) {
-    it(`holds every property over ${SEEDS} seeds of ${variant.name}: ${variant.description}`, async () => {
+    it(`holds every property with no planted bug over ${SEEDS} seeds of ${variant.name}: ${variant.description}`, async () => {
       await testWorld(raftLock, { variant: variant.name, seeds: SEEDS });
     });
   }

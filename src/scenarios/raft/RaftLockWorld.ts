@@ -172,4 +172,5 @@ export const raftLock = defineWorld<{ agreement: ReplicaAgreement }>({
     "two-leader-terms": ({ state }) => state.agreement.twoLeaderTerms,
   },
   defaultSeeds: 100,
+  keyFigures: ["grants", "stale-refused"],
 });
