@@ -104,16 +104,6 @@ export function randomCallFor(
           ? { f, input: { key } }
           : { f, input: { key, value: `x${rng.int(1000)}` } };
       };
-    case "cas-kv":
-      // Its state is one key's value (each key is checked as its own part), so the sequential
-      // run that generates the history must stay on one key.
-      return (rng): { f: string; input: Value } => {
-        const key = "0";
-        const f = rng.pick(["read", "read", "write", "cas"]);
-        if (f === "read") return { f, input: { key } };
-        if (f === "write") return { f, input: { key, value: rng.int(5) } };
-        return { f, input: { key, from: rng.chance(0.2) ? null : rng.int(5), to: rng.int(5) } };
-      };
     case "set":
       return (rng) => {
         const f = rng.pick(["add", "add", "remove", "read"]);
