@@ -4,7 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../core/errors.js";
+import { Command } from "commander";
 import { etcdTestCommand, fencingEtcdCommand } from "./real.js";
+import { registerTestCommand } from "./test.js";
 
 describe("murphy real", () => {
   it("refuses a non-positive round count or TTL for fencing-etcd", async () => {
@@ -33,5 +35,19 @@ describe("murphy real", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it("hands `murphy test etcd` to the etcd test, refusing what etcd has not: a world's variant, a schedule, a recheck", async () => {
+    const run = (...args: string[]) => {
+      const program = new Command().exitOverride();
+      registerTestCommand(program);
+      return program.parseAsync(["node", "murphy", "test", "etcd", ...args]);
+    };
+    await expect(run("--variant", "quorum")).rejects.toThrow(
+      /`--variant` must be linearizable or serializable-reads for etcd/,
+    );
+    await expect(run("--schedule", "faults.json")).rejects.toThrow(/--model cas-kv/);
+    await expect(run("--recheck", "runs/1")).rejects.toThrow(/`--recheck`/);
+    await expect(run("--nemesis", "partition,clock")).rejects.toThrow(/got "clock"/);
   });
 });

@@ -99,6 +99,7 @@ export const raftKv = defineWorld<{ agreement: ReplicaAgreement }>({
   figures: {
     leaderships: ({ state }) => state.agreement.leaderships,
     "two-leader-terms": ({ state }) => state.agreement.twoLeaderTerms,
+    // The figure keyFigures names: with figures of its own, a world gets no history figures.
     info: {
       value: ({ history }) => history.filter((op) => op.status === "info").length,
       description: "operations with unknown outcome (info)",
