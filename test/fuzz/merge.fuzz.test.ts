@@ -20,7 +20,7 @@ import {
 } from "../../src/sweep/ShardFile.js";
 import type { VariantSummary } from "../../src/scenarios/VariantSummary.js";
 import { emptySummary } from "../../src/sweep/SweepSummary.js";
-import { fuzzRuns, tally, typedOutcome } from "./fuzzRuns.js";
+import { fuzzRuns, tally, typedOutcome, typedOutcomeAsync } from "./fuzzRuns.js";
 
 const RUNS = fuzzRuns(200);
 const COUNT = 40;
@@ -195,26 +195,32 @@ describe("fuzz: murphy merge", () => {
     );
   });
 
-  it("shows that `murphy merge` on changed files exits with a result or one typed error", () => {
-    fc.assert(
-      fc.property(fc.array(jsonEdit, { maxLength: 2 }), fc.boolean(), (edits, asText) => {
-        const paths = files.map((f, i) => {
-          const path = join(dir, `shard-${i}.json`);
-          const data = i === 0 ? edited(f, edits) : f;
-          writeFileSync(
-            path,
-            asText && i === 0 ? JSON.stringify(data).slice(0, 50) : JSON.stringify(data),
-          );
-          return path;
-        });
-        const log = vi.spyOn(console, "log").mockImplementation(() => undefined);
-        try {
-          const code = typedOutcome("merge command", () => mergeCommand(paths, { json: true }));
-          if (!(code instanceof MurphyError)) tally("merge command", `exit ${code}`);
-        } finally {
-          log.mockRestore();
-        }
-      }),
+  it("shows that `murphy merge` on changed files exits with a result or one typed error", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(jsonEdit, { maxLength: 2 }),
+        fc.boolean(),
+        async (edits, asText) => {
+          const paths = files.map((f, i) => {
+            const path = join(dir, `shard-${i}.json`);
+            const data = i === 0 ? edited(f, edits) : f;
+            writeFileSync(
+              path,
+              asText && i === 0 ? JSON.stringify(data).slice(0, 50) : JSON.stringify(data),
+            );
+            return path;
+          });
+          const log = vi.spyOn(console, "log").mockImplementation(() => undefined);
+          try {
+            const code = await typedOutcomeAsync("merge command", () =>
+              mergeCommand(paths, { json: true }),
+            );
+            if (!(code instanceof MurphyError)) tally("merge command", `exit ${code}`);
+          } finally {
+            log.mockRestore();
+          }
+        },
+      ),
       { numRuns: Math.ceil(RUNS / 2) },
     );
   });
