@@ -13,6 +13,7 @@ export class TimerSet {
   set(delayMs: number, callback: () => void, onError?: (error: unknown) => void): TimerId {
     const id = this.nextId++;
     if (this.closed) return id;
+    // real-world: timers of the harness that drives real processes
     const handle = setTimeout(
       () => {
         this.handles.delete(id);

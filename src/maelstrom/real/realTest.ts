@@ -92,6 +92,7 @@ class NodeSlot {
 }
 
 class RealTimeHost {
+  // real-world: the real-time harness measures wall time of real processes
   private readonly t0 = performance.now();
   private readonly timers = new TimerSet();
   private readonly stats = new NetStats();
