@@ -157,10 +157,12 @@ class RealTimeHost {
   }
 
   private nowMicros(): number {
+    // real-world: elapsed wall time of the real run, in µs
     return Math.round((performance.now() - this.t0) * 1000);
   }
 
   private nowMs(): number {
+    // real-world: elapsed wall time of the real run
     return performance.now() - this.t0;
   }
 
