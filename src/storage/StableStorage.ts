@@ -4,8 +4,9 @@
 // decides which unsynced writes survive, and the recovered node reads exactly the synced state
 // plus those survivors. Volatile memory is the node's own objects, and vanishes with it.
 //
-// Values are deep-copied with `structuredClone` on every write and every read, so a node cannot
-// change its "disk" by mutating an object it wrote or read. Keys iterate in sorted order so that
+// Values are deep-copied with `structuredClone` on every write and every read (strings and
+// numbers, being immutable, are kept as they are), so a node cannot change its "disk" by mutating
+// an object it wrote or read. Keys iterate in sorted order so that
 // nothing depends on insertion history.
 //
 // Crash policies say how much of the unsynced tail survives: `lose-all` (a power cut before any
@@ -59,7 +60,7 @@ export class StableStorage {
   /** A deep copy of the value under `key`, or undefined. */
   get<T = unknown>(key: string): T | undefined {
     const value = this.current.get(key);
-    return value === undefined ? undefined : (structuredClone(value) as T);
+    return value === undefined ? undefined : (copyOf(value) as T);
   }
 
   has(key: string): boolean {
@@ -70,7 +71,7 @@ export class StableStorage {
   set(key: string, value: unknown): void {
     assert(typeof key === "string", () => `storage key must be a string, got ${typeof key}`);
     assert(value !== undefined, () => `storage.set("${key}", undefined): use delete("${key}")`);
-    const copy = structuredClone(value);
+    const copy = copyOf(value);
     this.current.set(key, copy);
     this.pending.push({ key, value: copy });
     this.stats.writes++;
@@ -133,8 +134,7 @@ export class StableStorage {
   /** A deep copy of the durable state, keys sorted: what a crash right now would at least keep. */
   durableSnapshot(): Record<string, unknown> {
     const out: Record<string, unknown> = {};
-    for (const key of [...this.durable.keys()].sort())
-      out[key] = structuredClone(this.durable.get(key));
+    for (const key of [...this.durable.keys()].sort()) out[key] = copyOf(this.durable.get(key));
     return out;
   }
 
@@ -144,4 +144,12 @@ export class StableStorage {
       else this.durable.set(key, value);
     }
   }
+}
+
+/** A deep copy of a stored value; strings, numbers, booleans and bigints are immutable as they are. */
+function copyOf(value: unknown): unknown {
+  const type = typeof value;
+  return type === "string" || type === "number" || type === "boolean" || type === "bigint"
+    ? value
+    : structuredClone(value);
 }
