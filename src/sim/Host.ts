@@ -3,7 +3,7 @@
 // any, and the parts that survive a crash (clock, disk, random stream).
 
 import type { Rng } from "../core/Rng.js";
-import type { KernelPromise } from "./KernelPromise.js";
+import type { PendingRequest } from "./KernelPromise.js";
 import type { NodeHandlers } from "./NodeApi.js";
 import type { SimEvent, TimerPayload } from "./SimEvent.js";
 import type {
@@ -21,10 +21,7 @@ export class Host {
   parked: SimEvent[] = [];
   handlers: NodeHandlers = {};
   readonly pending = new Set<{ abandon(): void }>();
-  readonly requests = new Map<
-    number,
-    { promise: KernelPromise<unknown>; to: string; timeoutMs: number }
-  >();
+  readonly requests = new Map<number, PendingRequest>();
   /** User timers not yet fired, so that clearTimer can cancel them. */
   readonly timers = new Map<number, TimerPayload>();
   byzantine: ByzantineBehavior | undefined;

@@ -26,7 +26,7 @@ import {
   type TimerPayload,
 } from "./SimEvent.js";
 import { timeoutError } from "./timeoutError.js";
-import { KernelPromise, type WakeSignal } from "./KernelPromise.js";
+import { KernelPromise, PendingRequest, type WakeSignal } from "./KernelPromise.js";
 import {
   activeOwner,
   settleRejections,
@@ -254,7 +254,8 @@ export class Kernel implements WakeSignal {
       queue.pop();
       // A cancelled timer or the timeout of an answered request is not an event: skipping it
       // keeps virtual time (and the run's end) at the last thing that happened.
-      if (this.isStale(next)) {
+      const type = next.type;
+      if ((type === TIMER || type === TIMEOUT) && this.isStale(next)) {
         if (this.deadEvents > 0) this.deadEvents--;
         continue;
       }
@@ -406,7 +407,7 @@ export class Kernel implements WakeSignal {
       this.trace.record("deliver", this.nowMicros, host.index, from, ev.id);
       host.requests.delete(envelope.requestId!);
       this.countDead(1);
-      pending.promise.settle(true, envelope.body);
+      pending.settle(true, envelope.body);
       return;
     }
     this.trace.record("deliver", this.nowMicros, host.index, from, ev.id);
@@ -569,12 +570,7 @@ export class Kernel implements WakeSignal {
     }
   }
 
-  private request(
-    host: Host,
-    to: string,
-    body: unknown,
-    timeoutMs: number,
-  ): KernelPromise<unknown> {
+  private request(host: Host, to: string, body: unknown, timeoutMs: number): Promise<unknown> {
     if (!(timeoutMs >= 0 && timeoutMs < Infinity)) {
       requireNonNegative("request.timeoutMs", timeoutMs);
     }
@@ -582,9 +578,9 @@ export class Kernel implements WakeSignal {
     const target = this.index.get(to);
     if (target === undefined) throw unknownNode("request.to", to);
     this.asyncWorld = true;
-    const promise = KernelPromise.create<unknown>(this);
+    const pending = new PendingRequest(this, to, timeoutMs);
     const requestId = this.nextRequestId++;
-    host.requests.set(requestId, { promise, to, timeoutMs });
+    host.requests.set(requestId, pending);
     // The timeout is an event of its own kind, not a closure: a reply simply removes the entry.
     this.schedule(
       this.nowMicros + this.trueDelayMicros(host, timeoutMs),
@@ -595,7 +591,7 @@ export class Kernel implements WakeSignal {
       undefined,
     );
     this.sendTo(host, target, to, body, requestId, false);
-    return promise;
+    return pending.promise;
   }
 
   private timeout(ev: SimEvent): void {
@@ -606,7 +602,7 @@ export class Kernel implements WakeSignal {
     host.requests.delete(ev.id);
     this.reject(
       host,
-      pending.promise,
+      pending,
       timeoutError(`request ${ev.id} to ${pending.to}`, pending.timeoutMs),
     );
   }
@@ -644,13 +640,13 @@ export class Kernel implements WakeSignal {
     return this.nextTimerId - 1;
   }
 
-  private sleep(host: Host, delayMs: number, signal?: AbortSignal): KernelPromise<void> {
+  private sleep(host: Host, delayMs: number, signal?: AbortSignal): Promise<void> {
     requireNonNegative("sleep.delayMs", delayMs);
     this.asyncWorld = true;
-    const promise = KernelPromise.create<void>(this);
+    const promise = new KernelPromise<void>(this);
     if (signal?.aborted) {
       this.reject(host, promise, new AbortedError("sleep", true, { cause: signal.reason }));
-      return promise;
+      return promise.promise;
     }
     host.pending.add(promise);
     const onAbort = () => {
@@ -664,7 +660,7 @@ export class Kernel implements WakeSignal {
       promise.settle(true, undefined);
     });
     signal?.addEventListener("abort", onAbort, { once: true });
-    return promise;
+    return promise.promise;
   }
 
   private makeContext(host: Host): NodeContext {
@@ -743,7 +739,7 @@ export class Kernel implements WakeSignal {
     host.parked = [];
     for (const p of host.pending) p.abandon();
     host.pending.clear();
-    for (const r of host.requests.values()) r.promise.abandon();
+    for (const r of host.requests.values()) r.abandon();
     const orphanedTimeouts = host.requests.size;
     host.requests.clear();
     this.countDead(orphanedTimeouts);
