@@ -5,7 +5,7 @@
 import type { Rng } from "../core/Rng.js";
 import type { PendingRequest } from "./KernelPromise.js";
 import type { NodeHandlers } from "./NodeApi.js";
-import type { SimEvent, TimerPayload } from "./SimEvent.js";
+import type { SimEvent } from "./SimEvent.js";
 import type {
   ByzantineBehavior,
   ClockModel,
@@ -23,7 +23,7 @@ export class Host {
   readonly pending = new Set<{ abandon(): void }>();
   readonly requests = new Map<number, PendingRequest>();
   /** User timers not yet fired, so that clearTimer can cancel them. */
-  readonly timers = new Map<number, TimerPayload>();
+  readonly timers = new Map<number, SimEvent>();
   byzantine: ByzantineBehavior | undefined;
   /** One stream for the adversary's whole life, so each rewrite draws fresh values. */
   byzantineRng: Rng | undefined;

@@ -17,13 +17,13 @@ import { NodeFailureError, type RunResult, type StopReason } from "./RunResult.j
 import {
   DELIVER,
   HOOK,
+  INTERNAL_TIMER,
   RESUME,
   SimEvent,
   START,
   TIMEOUT,
   TIMER,
   type Envelope,
-  type TimerPayload,
 } from "./SimEvent.js";
 import { timeoutError } from "./timeoutError.js";
 import { KernelPromise, PendingRequest, type WakeSignal } from "./KernelPromise.js";
@@ -60,6 +60,8 @@ export interface KernelConfig {
 
 /** Dead events (timeouts of answered requests) the queue may carry before it is compacted. */
 const DEAD_EVENTS_MIN = 1024;
+/** Events that have run, kept for reuse: a long-lived event is not copied by the collector twice. */
+const SPARE_EVENTS_MAX = 65_536;
 /** Resolved once: `then` on it queues a microtask without the cost of `queueMicrotask`. */
 const RESOLVED = Promise.resolve();
 
@@ -72,6 +74,7 @@ export class Kernel implements WakeSignal {
   /** Set once the world has used promises (async handlers or kernel promises). */
   private asyncWorld = false;
   private readonly queue: EventQueue<SimEvent>;
+  private readonly spare: SimEvent[] = [];
   private readonly hosts: Host[];
   private readonly index: Map<string, number>;
   /** `limits.maxEvents`: a run stops after this many events. */
@@ -255,13 +258,15 @@ export class Kernel implements WakeSignal {
       // A cancelled timer or the timeout of an answered request is not an event: skipping it
       // keeps virtual time (and the run's end) at the last thing that happened.
       const type = next.type;
-      if ((type === TIMER || type === TIMEOUT) && this.isStale(next)) {
+      if ((type === TIMER || type === INTERNAL_TIMER || type === TIMEOUT) && this.isStale(next)) {
         if (this.deadEvents > 0) this.deadEvents--;
+        this.recycle(next);
         continue;
       }
       this.nowMicros = next.timeMicros;
       this.eventCount++;
       this.dispatch(next);
+      if (!next.held) this.recycle(next);
       if (this.asyncTouched) return "drain";
       if (this.failure !== undefined) return "failed";
     }
@@ -295,7 +300,7 @@ export class Kernel implements WakeSignal {
   }
 
   private isStale(ev: SimEvent): boolean {
-    if (ev.type === TIMER) return (ev.payload as TimerPayload).cancelled;
+    if (ev.type === TIMER || ev.type === INTERNAL_TIMER) return ev.cancelled;
     if (ev.type === TIMEOUT) {
       const host = this.hosts[ev.node]!;
       return ev.incarnation !== host.incarnation || !host.requests.has(ev.id);
@@ -308,6 +313,7 @@ export class Kernel implements WakeSignal {
       case DELIVER:
         return this.deliver(ev);
       case TIMER:
+      case INTERNAL_TIMER:
         return this.fireTimer(ev);
       case START:
         return this.startNode(ev);
@@ -328,15 +334,35 @@ export class Kernel implements WakeSignal {
     incarnation: number,
     id: number,
     payload: unknown,
-  ): void {
+  ): SimEvent {
+    let ev = this.spare.pop();
+    if (ev === undefined) {
+      ev = new SimEvent(timeMicros, type, node, incarnation, id, payload);
+    } else {
+      ev.timeMicros = timeMicros;
+      ev.type = type;
+      ev.node = node;
+      ev.incarnation = incarnation;
+      ev.id = id;
+      ev.payload = payload;
+    }
     try {
-      this.queue.push(new SimEvent(timeMicros, type, node, incarnation, id, payload));
+      this.queue.push(ev);
+      return ev;
     } catch (error) {
       // The world is flooding: that ends the run, even if the node whose send overflowed the
       // queue catches the error.
       if (error instanceof EventQueueOverflowError) this.failure ??= error;
       throw error;
     }
+  }
+
+  /** Keeps an event that has run (or was skipped) for reuse. */
+  private recycle(ev: SimEvent): void {
+    if (this.spare.length >= SPARE_EVENTS_MAX) return;
+    ev.payload = undefined;
+    ev.cancelled = false;
+    this.spare.push(ev);
   }
 
   /**
@@ -361,6 +387,7 @@ export class Kernel implements WakeSignal {
       if (error instanceof EventQueueOverflowError) this.failure ??= error;
       throw error;
     }
+    ev.held = true;
     host.parked.push(ev);
   }
 
@@ -424,17 +451,17 @@ export class Kernel implements WakeSignal {
   }
 
   private fireTimer(ev: SimEvent): void {
-    const timer = ev.payload as TimerPayload;
-    if (timer.cancelled) return;
+    if (ev.cancelled) return;
     const host = this.hosts[ev.node]!;
     if (!this.admit(host, ev)) return;
-    if (timer.internal) {
-      timer.callback();
+    const callback = ev.payload as () => unknown;
+    if (ev.type === INTERNAL_TIMER) {
+      callback();
       return;
     }
     host.timers.delete(ev.id);
     this.trace.record("timer", this.nowMicros, host.index, -1, ev.id);
-    this.invoke(host, timer.callback);
+    this.invoke(host, callback);
   }
 
   /** Runs user code for a node; a returned promise is tracked until it settles. */
@@ -612,13 +639,20 @@ export class Kernel implements WakeSignal {
     delayMs: number,
     internal: boolean,
     callback: () => unknown,
-  ): TimerPayload {
+  ): SimEvent {
     const id = this.nextTimerId++;
     const delayMicros = this.trueDelayMicros(host, delayMs);
-    const payload: TimerPayload = { callback, internal, cancelled: false };
-    if (!internal) host.timers.set(id, payload);
-    this.schedule(this.nowMicros + delayMicros, TIMER, host.index, host.incarnation, id, payload);
-    return payload;
+    const type = internal ? INTERNAL_TIMER : TIMER;
+    const ev = this.schedule(
+      this.nowMicros + delayMicros,
+      type,
+      host.index,
+      host.incarnation,
+      id,
+      callback,
+    );
+    if (!internal) host.timers.set(id, ev);
+    return ev;
   }
 
   /**
@@ -650,7 +684,8 @@ export class Kernel implements WakeSignal {
     }
     host.pending.add(promise);
     const onAbort = () => {
-      timer.cancelled = true;
+      // The timer's event may have run and been reused since: only its own id cancels it.
+      if (timer.id === timerId && timer.type === INTERNAL_TIMER) timer.cancelled = true;
       host.pending.delete(promise);
       this.reject(host, promise, new AbortedError("sleep", true, { cause: signal?.reason }));
     };
@@ -659,6 +694,7 @@ export class Kernel implements WakeSignal {
       host.pending.delete(promise);
       promise.settle(true, undefined);
     });
+    const timerId = timer.id;
     signal?.addEventListener("abort", onAbort, { once: true });
     return promise.promise;
   }
@@ -718,6 +754,7 @@ export class Kernel implements WakeSignal {
     this.queue.release(parked.length);
     // They were due before anything else now queued for this instant, and in this order.
     for (const ev of parked) {
+      ev.held = false;
       ev.timeMicros = this.nowMicros;
       this.queue.pushFirst(ev);
     }

@@ -134,6 +134,37 @@ describe("Simulation: messaging and determinism", () => {
     expect(sim.now).toBe(5000);
   });
 
+  it("shows that aborting a sleep of a crashed incarnation leaves the sleeps of the next one alone", async () => {
+    // The kernel reuses the events of timers that have run; an abort arriving after its sleep's
+    // event was reused must not cancel whatever timer the event now carries.
+    const controllers = Array.from({ length: 20 }, () => new AbortController());
+    const woke: number[] = [];
+    const sim = new Simulation({
+      seed: 1,
+      nodes: {
+        n: (ctx) => ({
+          async onStart() {
+            if (ctx.incarnation === 0) {
+              controllers.forEach((c, i) => void ctx.sleep(i + 1, c.signal).catch(() => {}));
+              return;
+            }
+            await ctx.sleep(21);
+            await Promise.all(
+              Array.from({ length: 20 }, async (_, j) => {
+                await ctx.sleep(10 + j);
+                woke.push(sim.now / 1000);
+              }),
+            );
+          },
+        }),
+      },
+      faults: [{ atMs: 0.5, kind: "crash", node: "n", recoverAfterMs: 0.1 }],
+    });
+    sim.at(25, () => controllers.forEach((c) => c.abort()));
+    await sim.run();
+    expect(woke).toEqual(Array.from({ length: 20 }, (_, j) => 21.6 + 10 + j));
+  });
+
   it("shows that a request to a crashed server rejects with an indefinite TimeoutError", async () => {
     let error: unknown;
     const sim = new Simulation({
