@@ -2,7 +2,7 @@
 // random latency and 1% loss, in callback style, with an async onMessage, and as loops of awaited
 // requests, beside a bare event-queue baseline measured in the same run; the time compression of a
 // 5-node world with 100 requests/s per node for one simulated hour (issue 16's target), async beside
-// callback; and a 10,000-node heartbeat world (wall time and peak memory).
+// callback; and heartbeat worlds of 1,000 to 100,000 nodes (cost per event, peak memory).
 
 import { loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
@@ -137,6 +137,11 @@ async function pingPong(style: Style, maxEvents: number) {
   };
 }
 
+/**
+ * A heartbeat world of `n` nodes (each sends 3 messages a second to random nodes): the cost per
+ * event in steady state, measured after the first simulated second (which builds and starts the
+ * nodes), and the peak memory.
+ */
 async function heartbeatWorld(n: number, simSeconds: number) {
   const all = ids(n);
   const factory: NodeFactory = (ctx) => {
@@ -147,6 +152,7 @@ async function heartbeatWorld(n: number, simSeconds: number) {
     return { onStart: () => void ctx.setTimer(ctx.random.int(1000), beat), onMessage: () => {} };
   };
   let peakRss = process.memoryUsage().rss;
+  const setupStart = performance.now();
   const sim = new Simulation({
     seed: 1,
     nodes: all.map((id) => ({ id, factory })),
@@ -154,15 +160,35 @@ async function heartbeatWorld(n: number, simSeconds: number) {
   });
   for (let s = 0; s <= simSeconds; s++)
     sim.at(s * 1000, () => void (peakRss = Math.max(peakRss, process.memoryUsage().rss)));
+  await sim.run({ untilMs: 1000 });
+  const setupSeconds = (performance.now() - setupStart) / 1000;
+  const eventsBefore = sim.events;
   const start = performance.now();
   await sim.run({ untilMs: simSeconds * 1000 });
   const seconds = (performance.now() - start) / 1000;
-  return { seconds, delivered: sim.trace.count("deliver"), peakRssMb: peakRss / 2 ** 20 };
+  const events = sim.events - eventsBefore;
+  return {
+    n,
+    setupSeconds,
+    seconds,
+    events,
+    microsPerEvent: (seconds * 1e6) / events,
+    peakRssMb: peakRss / 2 ** 20,
+  };
 }
 
 export async function run(): Promise<void> {
-  // The big world first, so that its peak memory is its own and not the ping-pongs'.
-  const hb = await heartbeatWorld(10_000, 10);
+  // The big worlds first, so that their peak memory is their own and not the ping-pongs'; about
+  // 400,000 steady-state events each (100,000 nodes: about 800,000).
+  const worlds = [];
+  for (const [n, simSeconds] of [
+    [1_000, 100],
+    [10_000, 11],
+    [30_000, 5],
+    [100_000, 3],
+  ] as const) {
+    worlds.push(await heartbeatWorld(n, simSeconds));
+  }
   const events = 2_000_000;
   // Warm up the JIT on a small run of each style first.
   for (const style of ["callback", "async-onMessage", "async"] as const) {
@@ -198,10 +224,15 @@ export async function run(): Promise<void> {
         `${(r.compression / rwCallback.compression).toFixed(2)}x callback style; target >= 1,000x)`,
     );
   }
-  console.log(
-    `10,000-node heartbeat world, 10 sim s  ${hb.seconds.toFixed(2)} s wall, ${fmt(hb.delivered)} msgs, ` +
-      `peak RSS ${hb.peakRssMb.toFixed(0)} MiB (time compression ${(10 / hb.seconds).toFixed(1)}x)`,
-  );
+  const small = worlds[0]!;
+  for (const w of worlds) {
+    console.log(
+      `${fmt(w.n).padStart(7)}-node heartbeat world   ${w.microsPerEvent.toFixed(2)} us/event in steady state ` +
+        `(${fmt(w.events)} events in ${w.seconds.toFixed(2)} s; built and started in ${w.setupSeconds.toFixed(2)} s; ` +
+        `peak RSS ${w.peakRssMb.toFixed(0)} MiB); ${(w.microsPerEvent / small.microsPerEvent).toFixed(2)}x the 1,000-node cost` +
+        (w.n <= 30_000 ? "; target <= 1.3x up to 30,000 nodes" : ""),
+    );
+  }
   console.log(
     `(machine load while measuring: ${loadavg()
       .map((x) => x.toFixed(1))
