@@ -6,6 +6,7 @@ type Bench = { name: string; run: () => Promise<void> };
 import * as bounds from "./bounds.bench.js";
 import * as check from "./check.bench.js";
 import * as kernel from "./kernel.bench.js";
+import * as pbft from "./pbft.bench.js";
 import * as report from "./report.bench.js";
 import * as raft from "./raft.bench.js";
 import * as raftBugs from "./raftBugs.bench.js";
@@ -18,6 +19,7 @@ benches.push({ name: "report", run: report.run });
 benches.push({ name: "bounds", run: bounds.run });
 benches.push({ name: "raft", run: raft.run });
 benches.push({ name: "bugs", run: raftBugs.run });
+benches.push({ name: "pbft", run: pbft.run });
 
 const wanted = process.argv.slice(2);
 for (const bench of benches) {

@@ -25,14 +25,17 @@ import { Simulation } from "../../world/Simulation.js";
 import type { NodeSpec } from "../../world/SimulationConfig.js";
 import {
   Keyring,
+  type MacAuthority,
   type PbftConfig,
   type PbftMessage,
   type Signer,
   pbftClient,
   pbftConfig,
   pbftReplica,
+  commitStatement,
   prePrepareStatement,
   prepareStatement,
+  replyStatement,
   requestDigest,
   viewChangeStatement,
 } from "../../systems/pbft/index.js";
@@ -139,16 +142,20 @@ async function runMajorityVote(options: RunSeedOptions) {
 // --- safe and pbft-n3: PBFT ------------------------------------------------------------------------
 
 /**
- * The traitor's attack, aware of the protocol: it signs with its own key (and only its own). In
- * `equivocate` mode the replicas in `faction` hear a different story (another request, or a null
- * one, at the same sequence number; a prepared set emptied; no new-view), the others the truth;
- * in `lie` mode everyone hears the same lie; `silent` says nothing. Replies to clients always lie.
+ * The traitor's attack, aware of the protocol: it authenticates with its own MAC keys (only the
+ * pairs it belongs to) and signs with its own key (and only its own). In `equivocate` mode the
+ * replicas in `faction` hear a different story (another request, or a null one, at the same
+ * sequence number; a view-change with its prepared and pre-prepared sets emptied; no new-view),
+ * the others the truth; in `lie` mode everyone hears the same lie; `silent` says nothing. Replies
+ * to clients always lie.
  */
 function traitorBehavior(
   mode: Mode,
-  signer: Signer,
+  keys: { signer: Signer; macs: MacAuthority; replicas: readonly string[] },
   faction: ReadonlySet<string>,
 ): ByzantineBehavior {
+  const { signer, macs, replicas } = keys;
+  const auth = (statement: string) => macs.authenticator(replicas, statement);
   const alternative = new Map<number, string>();
   return (m, { sent }) => {
     if (mode === "silent") return [];
@@ -156,8 +163,10 @@ function traitorBehavior(
     const misled = mode === "lie" || faction.has(m.to);
     const out = (b: unknown) => [{ to: m.to, body: b }];
     switch (body.type) {
-      case "reply":
-        return out({ ...body, result: body.result + 1 });
+      case "reply": {
+        const lie = { ...body, result: body.result + 1 };
+        return out({ ...lie, mac: macs.mac(m.to, replyStatement(m.to, lie)) });
+      }
       case "pre-prepare": {
         if (!misled) return [m];
         // Another request this traitor proposed earlier, or a null request.
@@ -168,24 +177,22 @@ function traitorBehavior(
           mode === "equivocate" && other?.type === "pre-prepare" ? other.request : null;
         const digest = requestDigest(request);
         alternative.set(body.seq, digest);
-        const signature = signer.sign(
-          prePrepareStatement({ view: body.view, seq: body.seq, digest }),
-        );
-        return out({ ...body, request, digest, signature });
+        const statement = prePrepareStatement({ view: body.view, seq: body.seq, digest });
+        return out({ ...body, request, digest, auth: auth(statement) });
       }
       case "prepare": {
         if (!misled) return [m];
         const digest = alternative.get(body.seq) ?? `forged-${body.seq}`;
-        const signature = signer.sign(prepareStatement({ ...body, digest }));
-        return out({ ...body, digest, signature });
+        return out({ ...body, digest, auth: auth(prepareStatement({ ...body, digest })) });
       }
-      case "commit":
-        return misled
-          ? out({ ...body, digest: alternative.get(body.seq) ?? `forged-${body.seq}` })
-          : [m];
+      case "commit": {
+        if (!misled) return [m];
+        const digest = alternative.get(body.seq) ?? `forged-${body.seq}`;
+        return out({ ...body, digest, auth: auth(commitStatement({ ...body, digest })) });
+      }
       case "view-change": {
         if (!misled) return [m];
-        const lie = { ...body, prepared: [] };
+        const lie = { ...body, prepared: [], prePrepared: [] };
         return out({ ...lie, signature: signer.sign(viewChangeStatement(lie)) });
       }
       case "new-view":
@@ -281,7 +288,15 @@ function pbftNodeSpecs(cast: PbftCast, seen: PbftObservations): NodeSpec[] {
           void seen.executed.get(r)!.set(seq, request === null ? "null" : request.op),
         onNewView: (r, view) => void seen.views.set(r, view),
       }),
-      ...(id === traitor ? { byzantine: traitorBehavior(mode, keyring.signer(id), faction) } : {}),
+      ...(id === traitor
+        ? {
+            byzantine: traitorBehavior(
+              mode,
+              { signer: keyring.signer(id), macs: keyring.macs(id), replicas: cast.replicas },
+              faction,
+            ),
+          }
+        : {}),
     })),
     ...CLIENTS.map((id) => ({
       id,

@@ -1,19 +1,25 @@
-// Shows what a replica refuses from others: groups below 3f + 1, requests no client signed,
-// certificates with a forged or missing prepare, and view-changes that drop a certificate in transit.
+// Shows what a replica refuses from others — groups below 3f + 1, requests no client
+// authenticated, MACs made with a key the receiver does not share with the named sender,
+// view-changes changed in transit — and how the new-view rule keeps what may have committed while
+// a single liar's claims cannot decide anything.
 
 import { describe, expect, it } from "vitest";
 import { Rng } from "../../core/Rng.js";
 import { Keyring } from "./Keyring.js";
 import {
+  type MacCheck,
+  authentic,
   newViewProposals,
-  validCertificate,
+  validPrePrepare,
   validRequest,
   validViewChange,
 } from "./PbftCertificates.js";
 import { pbftConfig } from "./PbftConfig.js";
 import {
   type ClientRequest,
-  type PreparedCertificate,
+  type PrePrepare,
+  type PrePreparedClaim,
+  type PreparedClaim,
   type ViewChange,
   prePrepareStatement,
   prepareStatement,
@@ -25,32 +31,44 @@ import {
 const REPLICAS = ["r0", "r1", "r2", "r3"];
 const keyring = new Keyring([...REPLICAS, "c0"], Rng.fromSeed(1).derive("keys"));
 const config = pbftConfig({ replicas: REPLICAS, f: 1, keyring });
+/** What replica `id` checks MACs with. */
+const at = (id: string): MacCheck => ({
+  config,
+  macs: keyring.macs(id),
+  index: REPLICAS.indexOf(id),
+});
 
 function request(op: string, by = "c0"): ClientRequest {
   const r = { client: by, timestamp: 1, op };
-  return { ...r, signature: keyring.signer(by).sign(requestStatement(r)) };
+  return { ...r, auth: keyring.macs(by).authenticator(REPLICAS, requestStatement(r)) };
 }
 
-function certificate(view: number, seq: number, r: ClientRequest, signers = ["r0", "r1", "r2"]) {
+function prePrepare(view: number, seq: number, r: ClientRequest | null, by?: string): PrePrepare {
   const digest = requestDigest(r);
-  const primary = REPLICAS[view % 4]!;
-  const prePrepare = {
-    type: "pre-prepare" as const,
-    view,
-    seq,
-    digest,
-    request: r,
-    signature: keyring.signer(primary).sign(prePrepareStatement({ view, seq, digest })),
-  };
-  const prepares = signers.map((replica) => ({
-    replica,
-    signature: keyring.signer(replica).sign(prepareStatement({ view, seq, digest, replica })),
-  }));
-  return { prePrepare, prepares } satisfies PreparedCertificate;
+  const primary = by ?? REPLICAS[view % 4]!;
+  const auth = keyring
+    .macs(primary)
+    .authenticator(REPLICAS, prePrepareStatement({ view, seq, digest }));
+  return { type: "pre-prepare", view, seq, digest, request: r, auth };
 }
 
-function viewChange(view: number, replica: string, prepared: PreparedCertificate[]): ViewChange {
-  const body = { type: "view-change" as const, view, replica, prepared };
+function claim(seq: number, view: number, r: ClientRequest | null): PreparedClaim {
+  return { seq, view, digest: requestDigest(r), request: r };
+}
+
+const vouch = (c: PreparedClaim): PrePreparedClaim => ({
+  seq: c.seq,
+  view: c.view,
+  digest: c.digest,
+});
+
+function viewChange(
+  view: number,
+  replica: string,
+  prepared: PreparedClaim[],
+  prePrepared: PrePreparedClaim[] = prepared.map(vouch),
+): ViewChange {
+  const body = { type: "view-change" as const, view, replica, prepared, prePrepared };
   return { ...body, signature: keyring.signer(replica).sign(viewChangeStatement(body)) };
 }
 
@@ -63,45 +81,98 @@ describe("PBFT certificates", () => {
     expect(config.quorum).toBe(3);
   });
 
-  it("accepts only requests signed by their client, and no replica as a client", () => {
-    expect(validRequest(config, request("x"))).toBe(true);
-    expect(validRequest(config, { ...request("x"), op: "y" })).toBe(false);
-    expect(validRequest(config, request("x", "r1"))).toBe(false);
+  it("accepts only requests authenticated by their client, and no replica as a client", () => {
+    expect(validRequest(at("r1"), request("x"))).toBe(true);
+    expect(validRequest(at("r1"), { ...request("x"), op: "y" })).toBe(false);
+    expect(validRequest(at("r1"), request("x", "r1"))).toBe(false);
+    // The request's MAC for r2 is no good to r1: each replica checks its own entry.
+    const r = request("x");
+    const swapped = { ...r, auth: [r.auth[0]!, r.auth[2]!, r.auth[1]!, r.auth[3]!] };
+    expect(validRequest(at("r1"), swapped)).toBe(false);
+    expect(validRequest(at("r2"), swapped)).toBe(false);
+    expect(validRequest(at("r0"), swapped)).toBe(true);
   });
 
-  it("accepts a certificate of 2f + 1 signed prepares and nothing less or forged", () => {
-    const good = certificate(0, 1, request("x"));
-    expect(validCertificate(config, good)).toBe(true);
-    expect(validCertificate(config, certificate(0, 1, request("x"), ["r0", "r1"]))).toBe(false);
-    expect(validCertificate(config, certificate(0, 1, request("x"), ["r0", "r1", "r1"]))).toBe(
-      false,
-    );
-    // r3 claims r2 prepared it: without r2's key the signature does not verify.
-    const forged = {
-      ...good,
-      prepares: [
-        ...good.prepares.slice(0, 2),
-        { replica: "r2", signature: good.prepares[0]!.signature },
-      ],
-    };
-    expect(validCertificate(config, forged)).toBe(false);
+  it("rejects a MAC made with a wrong key, and one for a different statement", () => {
+    const statement = prepareStatement({ view: 0, seq: 1, digest: "d", replica: "r1" });
+    const good = keyring.macs("r1").authenticator(REPLICAS, statement);
+    expect(authentic(at("r2"), "r1", statement, good)).toBe(true);
+    // Made by r3 with its own keys: r2 checks it with the key of the pair {r1, r2}.
+    const byR3 = keyring.macs("r3").authenticator(REPLICAS, statement);
+    expect(authentic(at("r2"), "r1", statement, byR3)).toBe(false);
+    // A key from another world (another seed) is a wrong key too.
+    const other = new Keyring([...REPLICAS, "c0"], Rng.fromSeed(2).derive("keys"));
+    expect(
+      authentic(at("r2"), "r1", statement, other.macs("r1").authenticator(REPLICAS, statement)),
+    ).toBe(false);
+    expect(authentic(at("r2"), "r1", statement.replace("|1|", "|2|"), good)).toBe(false);
+    expect(authentic(at("r2"), "r1", statement, undefined)).toBe(false);
+    expect(authentic(at("r2"), "r1", statement, ["", "", "", ""])).toBe(false);
   });
 
-  it("rejects a view-change whose certificates were changed after signing", () => {
-    const vc = viewChange(1, "r1", [certificate(0, 1, request("x"))]);
+  it("shows that a Byzantine replica cannot make a correct replica's prepare count", () => {
+    // r3 holds only the keys of its own pairs. Whatever it writes in r1's name, r2 checks the
+    // MAC with the key of {r1, r2}, which r3 does not have; its own keys cannot stand in.
+    const forged = { view: 0, seq: 1, digest: "d", replica: "r1" };
+    const mine = keyring.macs("r3");
+    expect(() => mine.mac("r2", prepareStatement(forged))).not.toThrow();
+    const auth = mine.authenticator(REPLICAS, prepareStatement(forged));
+    expect(authentic(at("r2"), forged.replica, prepareStatement(forged), auth)).toBe(false);
+    // A genuine r1 prepare for another sequence number does not carry over either.
+    const genuine = keyring
+      .macs("r1")
+      .authenticator(REPLICAS, prepareStatement({ ...forged, seq: 2 }));
+    expect(authentic(at("r2"), "r1", prepareStatement(forged), genuine)).toBe(false);
+  });
+
+  it("accepts a pre-prepare only from the primary of its view, for a request it names", () => {
+    expect(validPrePrepare(at("r1"), prePrepare(0, 1, request("x")))).toBe(true);
+    expect(validPrePrepare(at("r1"), prePrepare(0, 1, request("x"), "r3"))).toBe(false);
+    expect(
+      validPrePrepare(at("r1"), { ...prePrepare(0, 1, request("x")), request: request("y") }),
+    ).toBe(false);
+  });
+
+  it("rejects a view-change whose claims were changed after signing, or claim a later view", () => {
+    const vc = viewChange(1, "r1", [claim(1, 0, request("x"))]);
     expect(validViewChange(config, vc)).toBe(true);
     expect(validViewChange(config, { ...vc, prepared: [] })).toBe(false);
+    expect(validViewChange(config, { ...vc, prePrepared: [] })).toBe(false);
     expect(validViewChange(config, { ...vc, replica: "r2" })).toBe(false);
+    expect(validViewChange(config, viewChange(1, "r1", [claim(1, 1, request("x"))]))).toBe(false);
+    // The request body must be the one the claim names.
+    const swapped = { ...vc, prepared: [{ ...vc.prepared[0]!, request: request("y") }] };
+    expect(validViewChange(config, swapped)).toBe(false);
   });
 
-  it("re-proposes the highest-view certificate at each sequence number and fills gaps with null", () => {
-    const older = certificate(0, 1, request("old"));
-    const newer = certificate(1, 1, request("new"), ["r1", "r2", "r3"]);
-    const proposals = newViewProposals([
-      viewChange(2, "r1", [older, certificate(0, 3, request("z"))]),
-      viewChange(2, "r2", [newer]),
+  it("re-proposes the highest-view supported claim at each sequence number and fills gaps with null", () => {
+    const older = claim(1, 0, request("old"));
+    const newer = claim(1, 1, request("new"));
+    const z = claim(3, 0, request("z"));
+    const proposals = newViewProposals(config, [
+      viewChange(2, "r1", [older, z], [vouch(older), vouch(newer), vouch(z)]),
+      viewChange(2, "r2", [newer, z]),
       viewChange(2, "r3", []),
     ]);
-    expect(proposals.map((p) => p.request?.op ?? null)).toEqual(["new", null, "z"]);
+    expect(proposals?.map((p) => p.request?.op ?? null)).toEqual(["new", null, "z"]);
+  });
+
+  it("keeps a request prepared by correct replicas against a liar's higher-view claim", () => {
+    const x = claim(1, 0, request("x"));
+    const lie = claim(1, 1, request("y"));
+    // r3 alone claims y was prepared in view 1: A2 needs f + 1 = 2 replicas that pre-prepared it,
+    // so y is never chosen; its higher view does block A1 for x until a fourth view-change comes.
+    const three = [viewChange(2, "r1", [x]), viewChange(2, "r2", [x]), viewChange(2, "r3", [lie])];
+    expect(newViewProposals(config, three)).toBeUndefined();
+    const four = newViewProposals(config, [...three, viewChange(2, "r0", [x])]);
+    expect(four?.map((p) => p.request?.op)).toEqual(["x"]);
+  });
+
+  it("waits for more view-changes while one liar's claim is neither supported nor outvoted", () => {
+    const lie = claim(40, 0, request("y"));
+    const three = [viewChange(2, "r1", []), viewChange(2, "r2", []), viewChange(2, "r3", [lie])];
+    expect(newViewProposals(config, three)).toBeUndefined();
+    // With the fourth, 2f + 1 say nothing was prepared at 40: no proposal, and no 40 nulls either.
+    expect(newViewProposals(config, [...three, viewChange(2, "r0", [])])).toEqual([]);
   });
 });

@@ -1,65 +1,119 @@
-// The checks a replica applies to what others forward, and the rule a new primary follows. A
-// certificate is only as good as its signatures: each pre-prepare must be signed by the primary of
-// its view, each prepare by its replica, each request by its client. The new-view rule is what
-// carries committed requests across a view change: any request committed in an earlier view was
-// prepared by a quorum, which shares a correct replica with the quorum of view-changes, so its
-// certificate is among them — and it is the one of the highest view at its sequence number.
+// The checks a replica applies to what others send, and the rule a new primary follows.
+//
+// Normal case: a message counts only if its sender's MAC for this replica checks out (each
+// receiver holds the key of its own pair with the sender, nobody else's) and, for a pre-prepare,
+// the client's MAC for this replica on the request it carries.
+//
+// View change — why signatures there, and only there. A MAC convinces one receiver, so prepared
+// certificates built from MAC'd prepares cannot be shown to anyone else. Instead of forwarding
+// other replicas' prepares, each replica's signed view-change states only its own log: P, the
+// requests it prepared (with the highest view, and the request itself), and Q, the requests it
+// pre-prepared (per digest, the highest view). This is the view change of the MAC variant of PBFT
+// (Castro & Liskov, TOCS '02), with the view-change-acks replaced by signatures: a signed
+// view-change cannot be told differently to different replicas, so the new-view can carry the
+// view-changes themselves as evidence and every replica recomputes the primary's choice. From the
+// set S of view-changes, the request with digest d is chosen at sequence number n when some member
+// of S claims it prepared (n, d, v) and
+//   A1. 2f + 1 members of S claim no prepare at n that contradicts it (none, a lower view, or the
+//       same view and digest), and
+//   A2. f + 1 members of S claim they pre-prepared d at n in view v or later;
+// the null request is chosen at n when 2f + 1 members of S claim no prepare at n; otherwise the
+// primary waits for more view-changes. Why this keeps a committed request: if d committed at n in
+// view v0, 2f + 1 replicas prepared it, f + 1 of them correct, and every 2f + 1 members of S include
+// one of those (it claims d at n in a view >= v0). A1 for another digest then needs a higher view,
+// and A2 needs a correct replica that pre-prepared the other digest after v0 — which no correct
+// replica does, because every later new-view re-proposes d at n. A faulty replica can only sign
+// lies about its own log: one voice, never the f + 1 of A2 or the 2f + 1 of A1 and the null rule.
+// Trailing nulls are left out: nothing above the last chosen request was committed, and a faulty
+// replica claiming a prepare at a huge sequence number must not make the new-view that long.
 
+import type { MacAuthority } from "./PairwiseMacs.js";
 import type { PbftConfig } from "./PbftConfig.js";
 import { primaryOf } from "./PbftConfig.js";
 import {
+  type Authenticator,
   type ClientRequest,
-  type PreparedCertificate,
   type PrePrepare,
+  type PrePreparedClaim,
+  type PreparedClaim,
   type ViewChange,
   prePrepareStatement,
-  prepareStatement,
   requestDigest,
   requestStatement,
   viewChangeStatement,
 } from "./PbftMessages.js";
 
-/** Signed by its client, and the client is not a replica (replicas cannot invent requests). */
-export function validRequest(config: PbftConfig, r: ClientRequest): boolean {
+/** What a replica checks MACs with: its own keys, and its place in `config.replicas`. */
+export interface MacCheck {
+  readonly config: PbftConfig;
+  readonly macs: MacAuthority;
+  /** This replica's index in `config.replicas` (its entry in an authenticator). */
+  readonly index: number;
+}
+
+/** True when `from`'s authenticator holds a valid MAC of `statement` for this replica. */
+export function authentic(
+  check: MacCheck,
+  from: string,
+  statement: string,
+  auth: Authenticator | undefined,
+): boolean {
+  return Array.isArray(auth) && check.macs.verify(from, statement, auth[check.index]);
+}
+
+/** A well-formed request whose client (not a replica: replicas cannot invent requests) MAC'd it. */
+export function validRequest(check: MacCheck, r: ClientRequest): boolean {
   return (
-    !config.replicas.includes(r.client) &&
-    config.keyring.verify(r.client, requestStatement(r), r.signature)
+    wellFormedRequest(r) &&
+    !check.config.replicas.includes(r.client) &&
+    authentic(check, r.client, requestStatement(r), r.auth)
   );
 }
 
-export function validPrePrepare(config: PbftConfig, pp: PrePrepare): boolean {
+function wellFormedRequest(r: ClientRequest | null): boolean {
   return (
+    r === null ||
+    (typeof r === "object" &&
+      typeof r.client === "string" &&
+      Number.isInteger(r.timestamp) &&
+      typeof r.op === "string")
+  );
+}
+
+/** From the primary of its view, for a valid request (or null) whose digest it names. */
+export function validPrePrepare(check: MacCheck, pp: PrePrepare): boolean {
+  return (
+    Number.isInteger(pp.view) &&
     Number.isInteger(pp.seq) &&
     pp.seq >= 1 &&
     pp.digest === requestDigest(pp.request) &&
-    (pp.request === null || validRequest(config, pp.request)) &&
-    config.keyring.verify(primaryOf(config, pp.view), prePrepareStatement(pp), pp.signature)
+    (pp.request === null || validRequest(check, pp.request)) &&
+    authentic(check, primaryOf(check.config, pp.view), prePrepareStatement(pp), pp.auth)
   );
 }
 
-export function validCertificate(config: PbftConfig, c: PreparedCertificate): boolean {
-  const { view, seq, digest } = c.prePrepare;
-  const replicas = new Set(c.prepares.map((p) => p.replica));
-  return (
-    validPrePrepare(config, c.prePrepare) &&
-    replicas.size === c.prepares.length &&
-    replicas.size >= config.quorum &&
-    c.prepares.every((p) =>
-      config.keyring.verify(
-        p.replica,
-        prepareStatement({ view, seq, digest, replica: p.replica }),
-        p.signature,
-      ),
-    )
-  );
-}
+const isClaim = (c: PrePreparedClaim, before: number) =>
+  typeof c === "object" &&
+  c !== null &&
+  Number.isInteger(c.seq) &&
+  c.seq >= 1 &&
+  Number.isInteger(c.view) &&
+  c.view >= 0 &&
+  c.view < before &&
+  typeof c.digest === "string";
 
+/** Signed by a replica, about earlier views only, one prepared claim per sequence number. */
 export function validViewChange(config: PbftConfig, vc: ViewChange): boolean {
-  return (
-    config.replicas.includes(vc.replica) &&
-    config.keyring.verify(vc.replica, viewChangeStatement(vc), vc.signature) &&
-    vc.prepared.every((c) => c.prePrepare.view < vc.view && validCertificate(config, c))
-  );
+  if (!config.replicas.includes(vc.replica) || !Number.isInteger(vc.view)) return false;
+  if (!Array.isArray(vc.prepared) || !Array.isArray(vc.prePrepared)) return false;
+  const seqs = new Set<number>();
+  for (const c of vc.prepared) {
+    if (!isClaim(c, vc.view) || seqs.has(c.seq) || !wellFormedRequest(c.request)) return false;
+    if (c.digest !== requestDigest(c.request)) return false;
+    seqs.add(c.seq);
+  }
+  if (!vc.prePrepared.every((c) => isClaim(c, vc.view))) return false;
+  return config.keyring.verify(vc.replica, viewChangeStatement(vc), vc.signature);
 }
 
 export interface Proposal {
@@ -68,22 +122,51 @@ export interface Proposal {
 }
 
 /**
- * What the primary of `view` proposes from a quorum of view-changes: at each sequence number up
- * to the highest prepared one, the request of the highest-view certificate, or a null request.
+ * What the primary of a view proposes from the view-changes `S` (distinct, valid, at least a
+ * quorum): the rule in this file's opening comment. `undefined` while some sequence number is
+ * not decidable yet — the primary waits for more view-changes.
  */
-export function newViewProposals(viewChanges: readonly ViewChange[]): Proposal[] {
-  const best = new Map<number, PrePrepare>();
-  for (const vc of viewChanges) {
-    for (const { prePrepare: pp } of vc.prepared) {
-      const before = best.get(pp.seq);
-      if (before === undefined || before.view < pp.view) best.set(pp.seq, pp);
-    }
+export function newViewProposals(
+  config: PbftConfig,
+  viewChanges: readonly ViewChange[],
+): Proposal[] | undefined {
+  const prepared = viewChanges.map((vc) => new Map(vc.prepared.map((c) => [c.seq, c])));
+  const seqs = [...new Set(viewChanges.flatMap((vc) => vc.prepared.map((c) => c.seq)))];
+  const chosen = new Map<number, ClientRequest | null>();
+  for (const seq of seqs.sort((a, b) => a - b)) {
+    const claims = prepared.flatMap((p) => (p.has(seq) ? [p.get(seq)!] : []));
+    const choice = claims
+      .sort((a, b) => b.view - a.view || (a.digest < b.digest ? -1 : a.digest > b.digest ? 1 : 0))
+      .find((c) => supported(config, viewChanges, prepared, c));
+    if (choice !== undefined) chosen.set(seq, choice.request);
+    else if (prepared.filter((p) => !p.has(seq)).length < config.quorum) return undefined;
   }
-  const maxSeq = Math.max(0, ...best.keys());
-  return Array.from({ length: maxSeq }, (_, i) => ({
+  const top = Math.max(0, ...chosen.keys());
+  return Array.from({ length: top }, (_, i) => ({
     seq: i + 1,
-    request: best.get(i + 1)?.request ?? null,
+    request: chosen.get(i + 1) ?? null,
   }));
+}
+
+/** Conditions A1 and A2 for the prepared claim `c`. */
+function supported(
+  config: PbftConfig,
+  viewChanges: readonly ViewChange[],
+  prepared: readonly Map<number, PreparedClaim>[],
+  c: PreparedClaim,
+): boolean {
+  const consistent = prepared.filter((p) => {
+    const other = p.get(c.seq);
+    return (
+      other === undefined ||
+      other.view < c.view ||
+      (other.view === c.view && other.digest === c.digest)
+    );
+  }).length;
+  const vouched = viewChanges.filter((vc) =>
+    vc.prePrepared.some((q) => q.seq === c.seq && q.digest === c.digest && q.view >= c.view),
+  ).length;
+  return consistent >= config.quorum && vouched >= config.f + 1;
 }
 
 /** One view-change per replica, in the order given: a quorum must be of distinct replicas. */

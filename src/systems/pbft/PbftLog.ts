@@ -2,20 +2,21 @@
 // prepares and commits it has seen for each (view, digest). From these it decides the two
 // predicates of the protocol: *prepared* (the pre-prepare plus a quorum of matching prepares —
 // no conflicting request can be prepared at this sequence number in this view) and *committed*
-// (prepared plus a quorum of matching commits — the request will survive any view change).
+// (prepared plus a quorum of matching commits — the request will survive any view change). For a
+// view-change it states what it prepared (P) and pre-prepared (Q); see PbftCertificates.
 
 import type { PbftConfig } from "./PbftConfig.js";
-import type { PreparedCertificate, PrePrepare, Prepare } from "./PbftMessages.js";
+import type { PrePrepare, PrePreparedClaim, PreparedClaim } from "./PbftMessages.js";
 
 interface Slot {
   /** The pre-prepare accepted in each view: at most one per view, which is what stops a lying primary. */
   readonly accepted: Map<number, PrePrepare>;
-  /** `${view}|${digest}` → replica → signature. */
-  readonly prepares: Map<string, Map<string, string>>;
+  /** `${view}|${digest}` → replicas that sent a matching (authenticated) prepare. */
+  readonly prepares: Map<string, Set<string>>;
   /** `${view}|${digest}` → replicas that sent a matching commit. */
   readonly commits: Map<string, Set<string>>;
-  /** The certificate of the highest view in which this replica saw the slot prepared. */
-  prepared?: PreparedCertificate;
+  /** The highest view in which this replica saw the slot prepared. */
+  prepared?: PreparedClaim;
   committed?: PrePrepare;
 }
 
@@ -48,45 +49,31 @@ export class PbftLog {
     return this.slots.get(seq)?.accepted.get(view);
   }
 
-  addPrepare(p: Prepare): void {
-    const k = key(p.view, p.digest);
-    const s = this.slot(p.seq);
-    let byReplica = s.prepares.get(k);
-    if (byReplica === undefined) s.prepares.set(k, (byReplica = new Map()));
-    if (!byReplica.has(p.replica)) byReplica.set(p.replica, p.signature);
+  addPrepare(view: number, seq: number, digest: string, replica: string): void {
+    add(this.slot(seq).prepares, key(view, digest), replica);
   }
 
   addCommit(view: number, seq: number, digest: string, replica: string): void {
-    const s = this.slot(seq);
-    const k = key(view, digest);
-    let replicas = s.commits.get(k);
-    if (replicas === undefined) s.commits.set(k, (replicas = new Set()));
-    replicas.add(replica);
+    add(this.slot(seq).commits, key(view, digest), replica);
   }
 
-  /** The certificate if (view, seq) is prepared here: accepted pre-prepare + a quorum of prepares. */
-  prepared(view: number, seq: number): PreparedCertificate | undefined {
+  /** True if (view, seq) is prepared here (accepted pre-prepare + a quorum of prepares); records it. */
+  prepared(view: number, seq: number): boolean {
     const s = this.slots.get(seq);
     const pp = s?.accepted.get(view);
-    if (s === undefined || pp === undefined) return undefined;
-    const prepares = s.prepares.get(key(view, pp.digest));
-    if (prepares === undefined || prepares.size < this.config.quorum) return undefined;
-    const certificate: PreparedCertificate = {
-      prePrepare: pp,
-      prepares: [...prepares].slice(0, this.config.quorum).map(([replica, signature]) => ({
-        replica,
-        signature,
-      })),
-    };
-    if (s.prepared === undefined || s.prepared.prePrepare.view < view) s.prepared = certificate;
-    return certificate;
+    if (s === undefined || pp === undefined) return false;
+    if ((s.prepares.get(key(view, pp.digest))?.size ?? 0) < this.config.quorum) return false;
+    if (s.prepared === undefined || s.prepared.view < view) {
+      s.prepared = { seq, view, digest: pp.digest, request: pp.request };
+    }
+    return true;
   }
 
   /** True once (view, seq) is prepared and a quorum of matching commits arrived; records it. */
   committed(view: number, seq: number): boolean {
     const s = this.slots.get(seq);
     const pp = s?.accepted.get(view);
-    if (s === undefined || pp === undefined || this.prepared(view, seq) === undefined) return false;
+    if (s === undefined || pp === undefined || !this.prepared(view, seq)) return false;
     if ((s.commits.get(key(view, pp.digest))?.size ?? 0) < this.config.quorum) return false;
     s.committed ??= pp;
     return true;
@@ -97,11 +84,31 @@ export class PbftLog {
     return this.slots.get(seq)?.committed;
   }
 
-  /** Every prepared certificate (highest view per slot), for a view-change message. */
-  preparedCertificates(): PreparedCertificate[] {
-    return [...this.slots.entries()]
-      .filter(([, s]) => s.prepared !== undefined)
-      .sort(([a], [b]) => a - b)
-      .map(([, s]) => s.prepared!);
+  /** P of a view-change: per sequence number, the highest view in which it prepared here. */
+  preparedClaims(): PreparedClaim[] {
+    return this.sortedSlots().flatMap(([, s]) => (s.prepared === undefined ? [] : [s.prepared]));
   }
+
+  /** Q of a view-change: per sequence number and digest, the highest view it was accepted in. */
+  prePreparedClaims(): PrePreparedClaim[] {
+    return this.sortedSlots().flatMap(([seq, s]) => {
+      const highest = new Map<string, number>();
+      for (const [view, pp] of s.accepted) {
+        highest.set(pp.digest, Math.max(view, highest.get(pp.digest) ?? -1));
+      }
+      return [...highest]
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([digest, view]) => ({ seq, view, digest }));
+    });
+  }
+
+  private sortedSlots(): [number, Slot][] {
+    return [...this.slots.entries()].sort(([a], [b]) => a - b);
+  }
+}
+
+function add(map: Map<string, Set<string>>, k: string, replica: string): void {
+  let replicas = map.get(k);
+  if (replicas === undefined) map.set(k, (replicas = new Set()));
+  replicas.add(replica);
 }

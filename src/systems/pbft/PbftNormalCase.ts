@@ -1,15 +1,17 @@
 // PBFT's normal case, one function per phase: a client request is assigned a sequence number by
 // the primary (pre-prepare), every replica that accepts it says so (prepare), a quorum of matching
 // prepares makes it prepared (commit), a quorum of matching commits makes it committed, and
-// committed requests execute in sequence order and are answered.
+// committed requests execute in sequence order and are answered. Every message carries an
+// authenticator (one MAC per replica) and counts only if the receiver's own entry checks out.
 
-import { validPrePrepare, validRequest } from "./PbftCertificates.js";
+import { authentic, validPrePrepare, validRequest } from "./PbftCertificates.js";
 import { primaryOf } from "./PbftConfig.js";
 import {
   type ClientRequest,
   type Commit,
   type PrePrepare,
   type Prepare,
+  commitStatement,
   prePrepareStatement,
   prepareStatement,
   requestDigest,
@@ -19,6 +21,7 @@ import {
   MAX_RESENT,
   type ReplicaState,
   armTimer,
+  authenticate,
   broadcast,
   isPrimary,
   reply,
@@ -27,7 +30,7 @@ import {
 } from "./PbftReplicaState.js";
 
 export function onRequest(s: ReplicaState, request: ClientRequest): void {
-  if (!validRequest(s.config, request)) return;
+  if (!validRequest(s, request)) return;
   const digest = requestDigest(request);
   // A retransmission means something may have been lost (a reply, or protocol messages a
   // lagging replica needs), so say everything of this view again.
@@ -49,20 +52,11 @@ export function assign(s: ReplicaState, request: ClientRequest): void {
   if (s.assigned.has(digest)) return;
   s.assigned.add(digest);
   const seq = s.nextSeq++;
-  const pp = signedPrePrepare(s, seq, request);
-  sendInView(s, pp);
-  onPrePrepare(s, s.me, pp);
-}
-
-export function signedPrePrepare(
-  s: ReplicaState,
-  seq: number,
-  request: ClientRequest | null,
-): PrePrepare {
   const view = s.view;
-  const digest = requestDigest(request);
-  const signature = s.signer.sign(prePrepareStatement({ view, seq, digest }));
-  return { type: "pre-prepare", view, seq, digest, request, signature };
+  const auth = authenticate(s, prePrepareStatement({ view, seq, digest }));
+  const pp: PrePrepare = { type: "pre-prepare", view, seq, digest, request, auth };
+  sendInView(s, pp);
+  acceptPrePrepare(s, pp);
 }
 
 export function onPrePrepare(s: ReplicaState, from: string, pp: PrePrepare): void {
@@ -73,9 +67,17 @@ export function onPrePrepare(s: ReplicaState, from: string, pp: PrePrepare): voi
     s.early.push(pp);
     return;
   }
+  if (validPrePrepare(s, pp)) acceptPrePrepare(s, pp);
+}
+
+/**
+ * Accepts a pre-prepare of the current view already known to be authentic: checked by
+ * `onPrePrepare`, made by this replica as primary, or carried by a new-view that was checked whole.
+ */
+export function acceptPrePrepare(s: ReplicaState, pp: PrePrepare): void {
   // A high-water mark: a lying primary cannot make replicas reserve unbounded sequence numbers.
   if (pp.seq > s.lastExecuted + MAX_IN_FLIGHT) return;
-  if (!validPrePrepare(s.config, pp) || !s.log.accept(pp)) return;
+  if (!s.log.accept(pp)) return;
   if (pp.request !== null) s.assigned.add(pp.digest);
   sendPrepareOnce(s, pp);
   advance(s, pp.seq);
@@ -85,41 +87,38 @@ function sendPrepareOnce(s: ReplicaState, pp: PrePrepare): void {
   const phase = `prepare|${s.view}|${pp.seq}`;
   if (s.myPhases.has(phase)) return;
   s.myPhases.add(phase);
-  const p: Omit<Prepare, "signature"> = {
-    type: "prepare",
-    view: s.view,
-    seq: pp.seq,
-    digest: pp.digest,
-    replica: s.me,
-  };
-  const prepare: Prepare = { ...p, signature: s.signer.sign(prepareStatement(p)) };
-  s.log.addPrepare(prepare);
+  const p = { view: s.view, seq: pp.seq, digest: pp.digest, replica: s.me };
+  const prepare: Prepare = { type: "prepare", ...p, auth: authenticate(s, prepareStatement(p)) };
+  s.log.addPrepare(p.view, p.seq, p.digest, s.me);
   sendInView(s, prepare);
 }
 
-// Prepares and commits of a later view are kept: they may overtake that view's new-view.
+// Prepares and commits of a later view are kept: they may overtake that view's new-view. The MAC
+// is checked against the replica the prepare names: only that replica and this one hold the key.
 export function onPrepare(s: ReplicaState, from: string, p: Prepare): void {
   if (p.view < s.view || p.replica !== from) return;
-  if (!s.config.keyring.verify(from, prepareStatement(p), p.signature)) return;
-  s.log.addPrepare(p);
+  if (!authentic(s, p.replica, prepareStatement(p), p.auth)) return;
+  s.log.addPrepare(p.view, p.seq, p.digest, p.replica);
   if (!s.changing && p.view === s.view) advance(s, p.seq);
 }
 
 export function onCommit(s: ReplicaState, from: string, c: Commit): void {
-  if (c.view < s.view || !s.config.replicas.includes(from)) return;
-  s.log.addCommit(c.view, c.seq, c.digest, from);
+  if (c.view < s.view || c.replica !== from || !s.config.replicas.includes(from)) return;
+  if (!authentic(s, c.replica, commitStatement(c), c.auth)) return;
+  s.log.addCommit(c.view, c.seq, c.digest, c.replica);
   if (!s.changing && c.view === s.view) advance(s, c.seq);
 }
 
 /** Moves slot `seq` of the current view on: commit once prepared, execute once committed. */
 function advance(s: ReplicaState, seq: number): void {
   const pp = s.log.accepted(s.view, seq);
-  if (pp === undefined || s.log.prepared(s.view, seq) === undefined) return;
+  if (pp === undefined || !s.log.prepared(s.view, seq)) return;
   const phase = `commit|${s.view}|${seq}`;
   if (!s.myPhases.has(phase)) {
     s.myPhases.add(phase);
     s.log.addCommit(s.view, seq, pp.digest, s.me);
-    sendInView(s, { type: "commit", view: s.view, seq, digest: pp.digest });
+    const c = { view: s.view, seq, digest: pp.digest, replica: s.me };
+    sendInView(s, { type: "commit", ...c, auth: authenticate(s, commitStatement(c)) });
   }
   if (s.log.committed(s.view, seq)) execute(s);
 }

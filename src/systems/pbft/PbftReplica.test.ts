@@ -10,8 +10,10 @@ import { Keyring } from "./Keyring.js";
 import { pbftClient } from "./PbftClient.js";
 import { pbftConfig } from "./PbftConfig.js";
 import {
+  type Commit,
   type PrePrepare,
   type Prepare,
+  commitStatement,
   prepareStatement,
   prePrepareStatement,
 } from "./PbftMessages.js";
@@ -92,14 +94,14 @@ describe("PBFT with n = 4, f = 1", () => {
 
   it("changes view when the primary equivocates (different requests at one sequence number)", async () => {
     const equivocate = (keyring: Keyring): ByzantineBehavior => {
-      const signer = keyring.signer("r0");
+      const macs = keyring.macs("r0");
       return (m) => {
         const body = m.body as PrePrepare;
         if (body.type !== "pre-prepare" || m.to === "r1") return [m];
         // r2 and r3 hear a null request at the sequence number r1 hears a real one for.
         const digest = "null";
-        const signature = signer.sign(prePrepareStatement({ ...body, digest }));
-        return [{ to: m.to, body: { ...body, digest, request: null, signature } }];
+        const auth = macs.authenticator(REPLICAS, prePrepareStatement({ ...body, digest }));
+        return [{ to: m.to, body: { ...body, digest, request: null, auth } }];
       };
     };
     for (const seed of [3, 4, 5]) {
@@ -114,15 +116,18 @@ describe("PBFT with n = 4, f = 1", () => {
 
   it("cannot be split by a backup that sends each replica a different prepare", async () => {
     const equivocate = (keyring: Keyring): ByzantineBehavior => {
-      const signer = keyring.signer("r3");
+      const macs = keyring.macs("r3");
       return (m, { rng }) => {
-        const body = m.body as Prepare;
-        if (body.type !== "prepare" && (body.type as string) !== "commit") return [m];
+        const body = m.body as Prepare | Commit;
+        if (body.type !== "prepare" && body.type !== "commit") return [m];
         const digest = `forged-${m.to}-${rng.int(3)}`;
-        const lie = { ...body, digest };
-        if (body.type === "prepare")
-          lie.signature = signer.sign(prepareStatement({ ...body, digest }));
-        return [{ to: m.to, body: lie }];
+        const statement = (body.type === "prepare" ? prepareStatement : commitStatement)({
+          ...body,
+          digest,
+        });
+        return [
+          { to: m.to, body: { ...body, digest, auth: macs.authenticator(REPLICAS, statement) } },
+        ];
       };
     };
     for (const seed of [6, 7, 8]) {
@@ -132,6 +137,50 @@ describe("PBFT with n = 4, f = 1", () => {
       });
       expect(accepted).toHaveLength(6);
       expect(agree(executed, correct)).toBe(true);
+      for (const r of correct) expect(executed.get(r)).toHaveLength(6);
+    }
+  });
+
+  it("cannot count a backup's prepares in another replica's name (it lacks that pair's key)", async () => {
+    // r3 relabels each of its prepares and commits as r1's and MACs them with its own keys. Every
+    // correct replica rejects them, so r3 contributes nothing, and the three correct replicas still
+    // decide everything (a quorum of 3 without r3).
+    const impersonate = (keyring: Keyring): ByzantineBehavior => {
+      const macs = keyring.macs("r3");
+      return (m) => {
+        const body = m.body as Prepare | Commit;
+        if (body.type !== "prepare" && body.type !== "commit") return [m];
+        const named = { ...body, replica: "r1" };
+        const statement = (body.type === "prepare" ? prepareStatement : commitStatement)(named);
+        return [{ to: m.to, body: { ...named, auth: macs.authenticator(REPLICAS, statement) } }];
+      };
+    };
+    const { executed, accepted, correct } = await runWorld(9, { id: "r3", behavior: impersonate });
+    expect(accepted).toHaveLength(6);
+    expect(agree(executed, correct)).toBe(true);
+  });
+
+  it("carries requests committed under MACs across a view change (signed view-changes)", async () => {
+    // The primary r0 behaves until it has proposed two requests, then falls silent: the backups
+    // change view with what they prepared under MACs, and r1 must re-propose those two requests
+    // at their sequence numbers before anything new.
+    const crashAfterTwo = (): ByzantineBehavior => {
+      let proposed = 0;
+      return (m) => {
+        const body = m.body as PrePrepare;
+        if (proposed >= 2) return [];
+        if (body.type === "pre-prepare" && m.to === "r3") proposed++;
+        return [m];
+      };
+    };
+    for (const seed of [10, 11]) {
+      const { executed, accepted, views, correct } = await runWorld(seed, {
+        id: "r0",
+        behavior: crashAfterTwo,
+      });
+      expect(accepted).toHaveLength(6);
+      expect(agree(executed, correct)).toBe(true);
+      for (const r of correct) expect(views.get(r)).toBeGreaterThanOrEqual(1);
       for (const r of correct) expect(executed.get(r)).toHaveLength(6);
     }
   });

@@ -7,9 +7,11 @@
 // its prepared certificates); the next primary collects a quorum of them and starts the view
 // (new-view) by re-proposing every certified request at its old sequence number.
 //
-// Authentication: `message.from` cannot be forged in murphy's simulator (over a real network it
-// would be an authenticated channel); forwarded statements are signed (see Keyring). A Byzantine
-// replica can still lie about content, equivocate, stay silent or replay — the quorums handle it.
+// Authentication: `message.from` cannot be forged in murphy's simulator; as over a real network,
+// normal-case messages also carry MAC authenticators (PairwiseMacs), and only view-changes, whose
+// statements the new-view forwards, are signed (Keyring; the rule is in PbftCertificates). A
+// Byzantine replica can still lie about content, equivocate, stay silent or replay — the quorums
+// handle it.
 //
 // The replica's state and shared actions are in PbftReplicaState; the phases are in PbftNormalCase
 // and PbftViewChange. This file wires them to the node API.

@@ -5,9 +5,17 @@
 import type { TimerId } from "../../core/Clock.js";
 import type { NodeContext } from "../../sim/NodeApi.js";
 import type { Signer } from "./Keyring.js";
+import type { MacAuthority } from "./PairwiseMacs.js";
 import { type PbftConfig, primaryOf } from "./PbftConfig.js";
 import { PbftLog } from "./PbftLog.js";
-import type { ClientRequest, PbftMessage, PrePrepare, ViewChange } from "./PbftMessages.js";
+import {
+  type Authenticator,
+  type ClientRequest,
+  type PbftMessage,
+  type PrePrepare,
+  type ViewChange,
+  replyStatement,
+} from "./PbftMessages.js";
 
 /** What a replica reports as it goes: the scenario checks agreement and validity from these. */
 export interface PbftObserver {
@@ -26,6 +34,9 @@ export interface ReplicaState {
   readonly observer: PbftObserver;
   readonly me: string;
   readonly signer: Signer;
+  /** MACs with the keys of this replica's pairs; `index` is its entry in an authenticator. */
+  readonly macs: MacAuthority;
+  readonly index: number;
   readonly others: readonly string[];
   readonly log: PbftLog;
   view: number;
@@ -62,6 +73,8 @@ export function newReplicaState(
     observer,
     me,
     signer: config.keyring.signer(me),
+    macs: config.keyring.macs(me),
+    index: config.replicas.indexOf(me),
     others: config.replicas.filter((r) => r !== me),
     log: new PbftLog(config),
     view: 0,
@@ -98,8 +111,15 @@ export function isPrimary(s: ReplicaState): boolean {
   return primaryOf(s.config, s.view) === s.me;
 }
 
+/** This replica's authenticator of `statement`: one MAC per replica, "" for itself. */
+export function authenticate(s: ReplicaState, statement: string): Authenticator {
+  return s.macs.authenticator(s.config.replicas, statement);
+}
+
 export function reply(s: ReplicaState, r: ClientRequest, result: number): void {
-  s.ctx.send(r.client, { type: "reply", view: s.view, timestamp: r.timestamp, result });
+  const body = { view: s.view, timestamp: r.timestamp, result };
+  const mac = s.macs.mac(r.client, replyStatement(r.client, body));
+  s.ctx.send(r.client, { type: "reply", ...body, mac });
 }
 
 /** Arms the view-change timer while a request is pending or a view change is under way. */

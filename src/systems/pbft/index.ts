@@ -5,3 +5,4 @@ export * from "./PbftConfig.js";
 export * from "./PbftLog.js";
 export * from "./PbftMessages.js";
 export * from "./PbftReplica.js";
+export * from "./PairwiseMacs.js";
