@@ -18,6 +18,8 @@ const HOST_LEVEL: Record<string, string> = {
   "src/sim/RejectionWatch.ts":
     "waits one macrotask after a run's last event, so that Node reports the promises a node " +
     "left rejected; nothing simulated runs then",
+  "src/sweep/sweepWorker.ts":
+    "reads the real clock only to pace progress notes to the main thread; no result reads it",
 };
 
 function sourceFiles(dir: string): string[] {

@@ -27,14 +27,18 @@ export class EventQueueOverflowError extends MurphyError {
   }
 }
 
+const INITIAL_CAPACITY = 64;
+
 export interface QueuedEvent {
   timeMicros: number;
 }
 
 export class EventQueue<E extends QueuedEvent> {
-  private times = new Float64Array(1024);
-  private seqs = new Float64Array(1024);
-  private items: (E | undefined)[] = new Array<E | undefined>(1024);
+  // Small at first (a sweep makes a world per seed, and big typed arrays are costly to make and to
+  // collect); the queue doubles as it fills.
+  private times = new Float64Array(INITIAL_CAPACITY);
+  private seqs = new Float64Array(INITIAL_CAPACITY);
+  private items: (E | undefined)[] = new Array<E | undefined>(INITIAL_CAPACITY);
   private length = 0;
   /** Pending events held outside the heap (parked at paused nodes); they count as queued. */
   private held = 0;

@@ -29,9 +29,10 @@ export interface WorkerTask {
   seeds: string[];
 }
 
+/** `violated` lists seeds finished since the last note, in order: whether each violated a property. */
 export type WorkerReply =
-  | { type: "seed"; id: number; violated: boolean }
-  | { type: "done"; id: number; summary: VariantSummary }
+  | { type: "seeds"; id: number; violated: boolean[] }
+  | { type: "done"; id: number; summary: VariantSummary; violated: boolean[] }
   | { type: "error"; id: number; message: string; typed?: boolean };
 
 /** Called once per finished seed (in completion order, which varies between runs). */
@@ -146,10 +147,13 @@ interface PendingSweep {
   reject: (error: Error) => void;
 }
 
+/** Blocks a worker holds at once: the one it runs and the next, so it never waits for work. */
+const BLOCKS_PER_WORKER = 2;
+
 class ThreadPool implements SweepPool {
   readonly mode = "threads";
-  private readonly idle: Worker[] = [];
-  private readonly all: Worker[] = [];
+  /** Blocks handed to each worker and not yet answered. */
+  private readonly held = new Map<Worker, number>();
   /** Sweeps with blocks not yet handed out, first come first served. */
   private readonly queue: PendingSweep[] = [];
   private readonly inFlight = new Map<number, PendingBlock>();
@@ -189,7 +193,7 @@ class ThreadPool implements SweepPool {
         this.queue.shift();
         continue;
       }
-      const worker = this.idle.pop() ?? this.spawn();
+      const worker = this.freeWorker();
       if (worker === undefined) return;
       const block = sweep.blocks.at(sweep.next++)!;
       const task: WorkerTask = {
@@ -199,36 +203,50 @@ class ThreadPool implements SweepPool {
         seeds: block.seeds.map((seed) => seed.toString()),
       };
       this.inFlight.set(task.id, { task, blockIndex: block.index, sweep });
+      this.held.set(worker, this.held.get(worker)! + 1);
       worker.postMessage(task);
     }
   }
 
-  private spawn(): Worker | undefined {
-    if (this.all.length >= this.workers) return undefined;
+  /** The worker holding the fewest blocks, if it can take one more; spawns workers up to the limit. */
+  private freeWorker(): Worker | undefined {
+    let best: Worker | undefined;
+    let fewest = BLOCKS_PER_WORKER;
+    for (const [worker, count] of this.held) {
+      if (count < fewest) {
+        best = worker;
+        fewest = count;
+      }
+    }
+    if (fewest === 0 || this.held.size >= this.workers) return best;
     const worker = new Worker(WORKER_URL);
     worker.on("message", (reply: WorkerReply) => this.onReply(worker, reply));
     worker.on("error", (error) => this.onCrash(worker, error));
-    this.all.push(worker);
+    this.held.set(worker, 0);
     return worker;
+  }
+
+  /** A worker answered one of its blocks. */
+  private release(worker: Worker): void {
+    const count = this.held.get(worker);
+    if (count !== undefined) this.held.set(worker, count - 1);
   }
 
   private onReply(worker: Worker, reply: WorkerReply): void {
     const entry = this.inFlight.get(reply.id);
     if (entry === undefined) {
       // A task abandoned after another worker crashed: the worker itself is free again.
-      if (reply.type !== "seed") {
-        this.idle.push(worker);
+      if (reply.type !== "seeds") {
+        this.release(worker);
         this.dispatch();
       }
       return;
     }
     const sweep = entry.sweep;
-    if (reply.type === "seed") {
-      sweep.onSeed?.(reply.violated);
-      return;
-    }
+    if (reply.type !== "error") for (const violated of reply.violated) sweep.onSeed?.(violated);
+    if (reply.type === "seeds") return;
     this.inFlight.delete(reply.id);
-    this.idle.push(worker);
+    this.release(worker);
     if (reply.type === "error") {
       if (!sweep.failed) {
         sweep.failed = true;
@@ -246,9 +264,7 @@ class ThreadPool implements SweepPool {
 
   /** A worker died outside a task's try/catch: fail everything pending, let new workers spawn. */
   private onCrash(worker: Worker, error: Error): void {
-    this.all.splice(this.all.indexOf(worker), 1);
-    const idleAt = this.idle.indexOf(worker);
-    if (idleAt >= 0) this.idle.splice(idleAt, 1);
+    this.held.delete(worker);
     const sweeps = new Set([...this.inFlight.values()].map((e) => e.sweep));
     for (const sweep of this.queue) sweeps.add(sweep);
     for (const sweep of sweeps) {
@@ -262,9 +278,8 @@ class ThreadPool implements SweepPool {
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.all.map((w) => w.terminate()));
-    this.all.length = 0;
-    this.idle.length = 0;
+    await Promise.all([...this.held.keys()].map((w) => w.terminate()));
+    this.held.clear();
   }
 }
 
