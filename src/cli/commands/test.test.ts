@@ -124,5 +124,23 @@ describe("murphy test", () => {
     expect([bad.code, bad.out]).toEqual([2, expect.stringMatching(/earthquake.*--nemesis/s)]);
     const sim = await murphy(["test", "request-response", "--time-limit", "1"]);
     expect([sim.code, sim.out]).toEqual([2, expect.stringMatching(/defineWorld/)]);
+    const bug = await murphy(["test", "raft-kv", "--bug", "typo"]);
+    expect([bug.code, bug.out]).toEqual([
+      2,
+      expect.stringMatching(/--bug.*use one of forget-vote/s),
+    ]);
+    const noBugs = await murphy(["test", WORLD, "--bug", "forget-vote"]);
+    expect([noBugs.code, noBugs.out]).toEqual([2, expect.stringMatching(/has none/)]);
+  });
+
+  it("runs a world's planted bug with --bug, its servers as processes and its own clients here", async () => {
+    const args = ["test", "raft-kv", "--bug", "stale-read", "--time-limit", "4", "--seed", "3"];
+    const { code, out } = await murphy([...args, "--out", "raft", "--nemesis", "none"]);
+    expect(out).toMatch(/variant bug-stale-read/);
+    expect(out).toMatch(/clients c1, c2, c3 run in this process/);
+    expect(out).toMatch(/linearizable: held/);
+    expect(code).toBe(0);
+    expect(serverPids(out).filter(alive)).toEqual([]);
+    expect(readdirSync(join(dir, "raft"))).toEqual(["raft-kv-bug-stale-read-0x0000000000000003"]);
   });
 });

@@ -31,11 +31,12 @@ import { loadWorld, worldLocation, worldRef } from "../../sweep/loadWorld.js";
 import { addOutcome, emptySummary } from "../../sweep/SweepSummary.js";
 import { formatNumber, sweepExitCode } from "../formatSweep.js";
 import { readInputFile } from "../readInputFile.js";
-import { resolveVariants } from "../sweepOptions.js";
+import { resolveVariants, variantOption } from "../sweepOptions.js";
 import { testEtcdCommand } from "./real.js";
 
 interface TestOptions {
   variant: string;
+  bug?: string;
   timeLimit: string;
   nemesis: string;
   rate: string;
@@ -64,6 +65,7 @@ export function registerTestCommand(program: Command): void {
       "a world file (./my-world.ts), a scenario defined with defineWorld, or etcd (a real etcd cluster)",
     )
     .option("--variant <name>", "a variant of the world, or both/all", "both")
+    .option("--bug <name>", "run the world's planted bug NAME (its variant bug-NAME)")
     .option("--time-limit <s>", "seconds each variant runs", "60")
     .option(
       "--nemesis <kinds>",
@@ -96,7 +98,7 @@ export function registerTestCommand(program: Command): void {
 export async function testCommand(name: string, options: TestOptions): Promise<number> {
   const world = await loadWorld(name);
   if (options.recheck !== undefined) return recheck(world, options.recheck, options);
-  const variants = resolveVariants(world, options.variant);
+  const variants = resolveVariants(world, variantOption(world, options, "both")!);
   const settings = parseSettings(options);
   const controller = new AbortController();
   const interrupt = () => {

@@ -106,5 +106,7 @@ export const raftKv = defineWorld<{ agreement: ReplicaAgreement }>({
     },
   },
   defaultSeeds: 100,
+  // \`murphy test\`: the servers (and the lock world's store) run as processes, the clients here.
+  real: { clients: CLIENTS },
   keyFigures: ["leaderships", "info"],
 });

@@ -172,5 +172,7 @@ export const raftLock = defineWorld<{ agreement: ReplicaAgreement }>({
     "two-leader-terms": ({ state }) => state.agreement.twoLeaderTerms,
   },
   defaultSeeds: 100,
+  // \`murphy test\`: the servers (and the lock world's store) run as processes, the clients here.
+  real: { clients: WORKERS },
   keyFigures: ["grants", "stale-refused"],
 });
