@@ -65,10 +65,22 @@ interface RunState {
   schedule: Schedule;
 }
 
+type Durability = Pick<SplitBrainWorld, "acknowledged" | "lost" | "unknown" | "verdict">;
+
+/** Each run's durability, worked out once for its check and its four figures. */
+const durabilityByHistory = new WeakMap<History, Durability>();
+
 /** What the durability checker makes of a world's history: acknowledged, lost and unknown writes. */
-function durabilityOf(
-  history: History,
-): Pick<SplitBrainWorld, "acknowledged" | "lost" | "unknown" | "verdict"> {
+function durabilityOf(history: History): Durability {
+  let durability = durabilityByHistory.get(history);
+  if (durability === undefined) {
+    durability = checkHistoryDurability(history);
+    durabilityByHistory.set(history, durability);
+  }
+  return durability;
+}
+
+function checkHistoryDurability(history: History): Durability {
   const finalRead = history.find((op) => op.f === "read" && op.status === "ok");
   const durability = checkDurability({
     writes: history
