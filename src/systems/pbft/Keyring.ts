@@ -33,7 +33,7 @@ export interface Signer {
 
 /** A short hex digest (SHA-256, 64 bits) of a string: names requests and certificates. */
 export function digestOf(text: string): string {
-  return sha256(text).toString("hex", 0, 8);
+  return sha256(text, "hex").slice(0, 16);
 }
 
 interface KeyPair {
