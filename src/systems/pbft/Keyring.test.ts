@@ -2,10 +2,10 @@
 // path), that signatures and MACs convince only with the right key, and that each participant's
 // MAC capability covers only its own pairs.
 
-import { createPrivateKey, createPublicKey } from "node:crypto";
+import { createHash, createPrivateKey, createPublicKey } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { Rng } from "../../core/Rng.js";
-import { Keyring } from "./Keyring.js";
+import { Keyring, digestOf } from "./Keyring.js";
 
 const IDS = ["r0", "r1", "c0"];
 
@@ -47,7 +47,19 @@ describe("Keyring", () => {
     expect(c.macs("r1").verify("r0", "prepare|0|1|d|r0", mac)).toBe(false);
     // The pair {r0, c0} has another key than {r0, r1}: c0 cannot pass r0's MAC for r1 as its own.
     expect(a.macs("r1").verify("c0", "prepare|0|1|d|r0", mac)).toBe(false);
-    expect(mac).toMatch(/^[A-Za-z0-9_-]{11}$/);
+    expect(mac).toMatch(/^[0-9a-f]{16}$/);
     expect(() => a.macs("r0").mac("nobody", "x")).toThrow(/shares no key/);
+  });
+
+  it("digests a text as SHA-256 every time, a remembered digest only for the very same text", () => {
+    const sha = (text: string) => createHash("sha256").update(text).digest("hex").slice(0, 16);
+    const texts = ["request|c0|1|op", "request|c0|1|oq", "request|c0|1|op ", "request|c0|1|ø"];
+    for (let round = 0; round < 2; round++) {
+      for (const text of texts) expect(digestOf(text)).toBe(sha(text));
+    }
+    expect(new Set(texts.map(digestOf)).size).toBe(texts.length);
+    // Past the memo's bound it starts over and still answers the same.
+    for (let i = 0; i < 5000; i++) digestOf(`filler ${i}`);
+    for (const text of texts) expect(digestOf(text)).toBe(sha(text));
   });
 });

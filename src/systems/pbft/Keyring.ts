@@ -31,9 +31,24 @@ export interface Signer {
   sign(statement: string): string;
 }
 
-/** A short hex digest (SHA-256, 64 bits) of a string: names requests and certificates. */
+/** Remembered digests before the memo starts over (bounded, like everything else). */
+const DIGEST_MEMO_ENTRIES = 4096;
+const digests = new Map<string, string>();
+
+/**
+ * A short hex digest (SHA-256, 64 bits) of a string: names requests and certificates. Every
+ * replica digests each request it sees, and again when it checks a pre-prepare or a view-change,
+ * so digests are remembered — keyed by the text itself, so only the very same text gets a
+ * remembered digest. The memo is a pure function's cache: what it returns does not depend on it.
+ */
 export function digestOf(text: string): string {
-  return sha256(text).toString("hex", 0, 8);
+  let digest = digests.get(text);
+  if (digest === undefined) {
+    if (digests.size >= DIGEST_MEMO_ENTRIES) digests.clear();
+    digest = sha256(text, "hex").slice(0, 16);
+    digests.set(text, digest);
+  }
+  return digest;
 }
 
 interface KeyPair {

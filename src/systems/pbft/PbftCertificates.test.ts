@@ -133,6 +133,21 @@ describe("PBFT certificates", () => {
     ).toBe(false);
   });
 
+  it("rejects a pre-prepare whose request was changed in place after it was checked once", () => {
+    // The same objects, checked, then altered: digests and MACs are remembered by the text they
+    // cover, never by the object, so the altered request is digested and checked afresh.
+    const pp = prePrepare(0, 1, request("x"));
+    expect(validPrePrepare(at("r1"), pp)).toBe(true);
+    pp.request!.op = "y";
+    expect(validPrePrepare(at("r1"), pp)).toBe(false);
+    // Renaming it to match does not help: the client's MAC covers "x", the primary's the old digest.
+    pp.digest = requestDigest(pp.request);
+    expect(validPrePrepare(at("r1"), pp)).toBe(false);
+    pp.request!.op = "x";
+    pp.digest = requestDigest(pp.request);
+    expect(validPrePrepare(at("r1"), pp)).toBe(true);
+  });
+
   it("rejects a view-change whose claims were changed after signing, or claim a later view", () => {
     const vc = viewChange(1, "r1", [claim(1, 0, request("x"))]);
     expect(validViewChange(config, vc)).toBe(true);

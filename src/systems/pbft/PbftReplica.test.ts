@@ -22,10 +22,13 @@ import { pbftReplica } from "./PbftReplica.js";
 const REPLICAS = ["r0", "r1", "r2", "r3"];
 const CLIENTS = ["c0", "c1"];
 
-async function runWorld(
-  seed: number,
-  traitor?: { id: string; behavior: (k: Keyring) => ByzantineBehavior },
-) {
+interface Rewrite {
+  id: string;
+  behavior: (k: Keyring) => ByzantineBehavior;
+}
+
+/** `spy` rewrites a correct replica's output (to watch it, returning every message unchanged). */
+async function runWorld(seed: number, traitor?: Rewrite, spy?: Rewrite) {
   const keyring = new Keyring([...REPLICAS, ...CLIENTS], Rng.fromSeed(seed).derive("keys"));
   const config = pbftConfig({ replicas: REPLICAS, f: 1, keyring });
   const executed = new Map<string, string[]>();
@@ -43,6 +46,7 @@ async function runWorld(
         onNewView: (r, v) => void views.set(r, v),
       }),
       ...(traitor?.id === id ? { byzantine: traitor.behavior(keyring) } : {}),
+      ...(spy?.id === id ? { byzantine: spy.behavior(keyring) } : {}),
     })),
     ...CLIENTS.map((id) => ({
       id,
@@ -183,5 +187,29 @@ describe("PBFT with n = 4, f = 1", () => {
       for (const r of correct) expect(views.get(r)).toBeGreaterThanOrEqual(1);
       for (const r of correct) expect(executed.get(r)).toHaveLength(6);
     }
+  });
+
+  it("lets a replica alone in its view change wait instead of asking for view after view", async () => {
+    // The primary r0 keeps its pre-prepares from r3 only, so r3 never executes the requests it
+    // holds while r0, r1 and r2 decide them all. r3's timer fires and it asks for view 1; nobody
+    // joins, and it must not go on to views 2, 3, … (each a signed view-change) for the rest of
+    // the run: its timer waits for a quorum of view-changes for view 1.
+    const starveR3 = (): ByzantineBehavior => (m) =>
+      (m.body as PrePrepare).type === "pre-prepare" && m.to === "r3" ? [] : [m];
+    const askedFor = new Set<number>();
+    const watchR3 = (): ByzantineBehavior => (m) => {
+      const body = m.body as { type: string; view: number };
+      if (body.type === "view-change") askedFor.add(body.view);
+      return [m];
+    };
+    const { executed, accepted, views } = await runWorld(
+      12,
+      { id: "r0", behavior: starveR3 },
+      { id: "r3", behavior: watchR3 },
+    );
+    expect(accepted).toHaveLength(6);
+    for (const r of ["r1", "r2"]) expect(executed.get(r)).toHaveLength(6);
+    expect(views.size).toBe(0);
+    expect([...askedFor]).toEqual([1]);
   });
 });

@@ -122,14 +122,27 @@ export function reply(s: ReplicaState, r: ClientRequest, result: number): void {
   s.ctx.send(r.client, { type: "reply", ...body, mac });
 }
 
-/** Arms the view-change timer while a request is pending or a view change is under way. */
+/**
+ * Arms the view-change timer while a request is pending in a view, or while a view change has a
+ * quorum behind it. A replica that asked for view v + 1 starts its timer only once it holds 2f + 1
+ * view-changes for v + 1 (Castro & Liskov, OSDI '99, §4.5.2): alone, it has no new primary to
+ * wait for, and moving on to v + 2, v + 3, … would only sign more view-changes nobody joins. A
+ * replica that fell behind (its pending request executed elsewhere, its client already answered)
+ * so waits quietly; f + 1 replicas asking for a later view, or a new-view, still move it on.
+ */
 export function armTimer(s: ReplicaState): void {
-  if (s.timer !== undefined || (s.pending.size === 0 && !s.changing)) return;
+  if (s.timer !== undefined) return;
+  if (s.changing ? !viewChangeQuorum(s) : s.pending.size === 0) return;
   const delayMs = s.config.viewChangeBackoff.delayMs(s.failedViews, undefined, s.ctx.random);
   s.timer = s.ctx.setTimer(delayMs, () => {
     s.timer = undefined;
     s.onViewTimeout();
   });
+}
+
+/** A quorum of (distinct) view-changes for the view this replica is changing to. */
+function viewChangeQuorum(s: ReplicaState): boolean {
+  return (s.viewChanges.get(s.view)?.length ?? 0) >= s.config.quorum;
 }
 
 export function resetTimer(s: ReplicaState): void {

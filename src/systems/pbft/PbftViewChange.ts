@@ -23,6 +23,7 @@ import {
 import { acceptPrePrepare, assign, onPrePrepare } from "./PbftNormalCase.js";
 import {
   type ReplicaState,
+  armTimer,
   authenticate,
   isPrimary,
   resetTimer,
@@ -54,6 +55,8 @@ export function onViewChange(s: ReplicaState, from: string, vc: ViewChange): voi
   const list = s.viewChanges.get(vc.view) ?? [];
   s.viewChanges.set(vc.view, distinctViewChanges([...list, vc]));
   s.highestViewChange.set(from, Math.max(vc.view, s.highestViewChange.get(from) ?? 0));
+  // The view this replica is changing to may just have gathered its quorum: start waiting.
+  if (s.changing && vc.view === s.view) armTimer(s);
   // f + 1 replicas asking for a later view include a correct one: join them (liveness).
   const later = [...s.highestViewChange.values()].filter((v) => v > s.view);
   if (later.length >= s.config.f + 1) startViewChange(s, Math.min(...later));
