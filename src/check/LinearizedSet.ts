@@ -61,8 +61,11 @@ export class LinearizedSet {
     while (this.hi >= 0 && this.words[this.hi] === 0) this.hi--;
   }
 
-  /** The distinguishing words, for storing in the memo. */
-  snapshot(): LinearizedSnapshot {
+  /**
+   * Writes the distinguishing words into `into`, for storing in the memo: the memo's entry is the
+   * snapshot itself, so that remembering a pair costs one allocation.
+   */
+  writeSnapshot(into: { -readonly [K in keyof LinearizedSnapshot]: LinearizedSnapshot[K] }): void {
     const length = this.windowWords;
     const lo = this.lo;
     let rest: number[] | undefined;
@@ -70,8 +73,12 @@ export class LinearizedSet {
       rest = [];
       for (let k = 2; k < length; k++) rest.push(this.words[lo + k] as number);
     }
+    into.lo = lo;
+    into.length = length;
     // Past `hi` the words are zero (the array has one spare word), so w0 and w1 are always defined.
-    return { lo, length, w0: this.words[lo] as number, w1: this.words[lo + 1] as number, rest };
+    into.w0 = this.words[lo] as number;
+    into.w1 = this.words[lo + 1] as number;
+    into.rest = rest;
   }
 
   /** True when this set equals the one `snapshot` was taken of. */

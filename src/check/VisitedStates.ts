@@ -7,8 +7,8 @@
 
 import type { LinearizedSet, LinearizedSnapshot } from "./LinearizedSet.js";
 
-interface Visited<State> {
-  readonly set: LinearizedSnapshot;
+/** A remembered pair: the set's snapshot and the state, chained to the next with the same key. */
+interface Visited<State> extends LinearizedSnapshot {
   readonly state: State;
   readonly next: Visited<State> | undefined;
 }
@@ -41,15 +41,24 @@ export class VisitedStates<State> {
     const key = (set.hash ^ Math.imul(this.hashState(state), 0x9e3779b1)) & 0x3fffffff;
     const first = this.table.get(key);
     for (let seen = first; seen !== undefined; seen = seen.next) {
-      if (set.matches(seen.set) && this.equal(seen.state, state)) return false;
+      if (set.matches(seen) && this.equal(seen.state, state)) return false;
     }
-    const snapshot = set.snapshot();
-    this.table.set(key, { set: snapshot, state, next: first });
+    // Every field at once, so that all entries share one shape.
+    const entry: { -readonly [K in keyof Visited<State>]: Visited<State>[K] } = {
+      lo: 0,
+      length: 0,
+      w0: 0,
+      w1: 0,
+      rest: undefined,
+      state,
+      next: first,
+    };
+    set.writeSnapshot(entry);
+    this.table.set(key, entry);
     this.entries++;
+    const rest = entry.rest;
     this.approxBytes +=
-      ENTRY_BYTES +
-      (snapshot.rest === undefined ? 0 : 64 + 8 * snapshot.rest.length) +
-      this.sizeOfState(state);
+      ENTRY_BYTES + (rest === undefined ? 0 : 64 + 8 * rest.length) + this.sizeOfState(state);
     return true;
   }
 }
