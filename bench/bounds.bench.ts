@@ -1,7 +1,8 @@
 // The checker's budgets, measured where a user meets them: `murphy check` in its own process on
 // 2,000-operation concurrent queue and set histories, whose states grow with the history. Each row
 // gives the verdict, the search's time against --timeout-ms, and the process's maximum RSS against
-// --max-memory-mb (the issue's target: under about 1.5x the budget, answering `unknown` in time).
+// --max-memory-mb, the former name of --max-state-mb (the issue's target: under about 1.5x the
+// budget, answering `unknown` in time).
 // The baseline is the same process checking a small history: what Node and murphy cost alone.
 
 import { spawnSync } from "node:child_process";
@@ -46,7 +47,11 @@ function check(file: string, row: Row) {
   const searchMs = /in (\d+) ms/.exec(result.stdout);
   return {
     verdict: result.stdout.split(":")[0] || result.stderr.trim(),
-    reason: /the (\w+) budget ran out/.exec(result.stdout)?.[1] ?? "",
+    reason:
+      /^unknown: the (step|state) budget|^unknown: the (wall-time) guard|^unknown: the (heap)/
+        .exec(result.stdout)
+        ?.slice(1)
+        .find((group) => group !== undefined) ?? "",
     searchMs: searchMs === null ? NaN : Number(searchMs[1]),
     rssMb: rss === null ? NaN : Number(rss[1]) / 1024,
   };

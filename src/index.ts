@@ -67,7 +67,7 @@ export {
   checkFencing, checkUniqueness, checkDurability, checkCounter, checkSet, checkLiveness, checkByzantineAgreement,
   findTxnAnomalies, checkTxnConsistency,
 } from "./check/index.js";
-export type { Model, Call, LinearizabilityResult, CheckReport, CheckVerdict, TxnAnomaly, TxnConsistencyModel } from "./check/index.js";
+export type { Model, Call, LinearizabilityResult, LinearizabilityOptions, UnknownReason, CheckReport, CheckVerdict, TxnAnomaly, TxnConsistencyModel } from "./check/index.js";
 
 // Nodes in any language through the Maelstrom protocol, and murphy's nodes as Maelstrom processes.
 export { maelstromNode, runStdioNode, runSimulatedTest, runRealTest as runMaelstromRealTest, maelstromTestOptions, formatOutcome, MaelstromRpcError } from "./maelstrom/index.js";

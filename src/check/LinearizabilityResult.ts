@@ -1,5 +1,5 @@
 // What the linearizability checker answers, as plain JSON data ready for a report. `unknown` means
-// a budget ran out first; it is never rounded up to `ok`.
+// a budget ran out first, and says which; it is never rounded up to `ok`.
 
 import type { OperationStatus, ProcessId } from "../workload/Operation.js";
 import type { Value } from "../workload/Value.js";
@@ -50,6 +50,8 @@ export interface LinearizabilityStats {
   readonly elapsedMs?: number;
 }
 
+export type UnknownReason = "steps" | "memory" | "timeout" | "heap";
+
 export type LinearizabilityResult =
   | { readonly verdict: "ok"; readonly model: string; readonly stats: LinearizabilityStats }
   | {
@@ -65,7 +67,13 @@ export type LinearizabilityResult =
       readonly verdict: "unknown";
       readonly model: string;
       readonly stats: LinearizabilityStats;
-      readonly reason: "timeout" | "memory" | "steps";
+      /**
+       * The budget that ran out: `steps` (maxSteps) or `memory` (maxStateBytes), both
+       * deterministic; or one of the two stops that depend on the machine: `timeout` (the
+       * wall-time guard timeoutMs, set by the caller) and `heap` (the last-resort stop near the
+       * V8 heap's limit).
+       */
+      readonly reason: UnknownReason;
       /** The parts not yet decided when the budget ran out. */
       readonly undecided: readonly string[];
     };

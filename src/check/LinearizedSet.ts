@@ -10,15 +10,6 @@
 
 const FULL = -1; // a 32-bit word with every bit set, as Int32Array stores it
 
-/** The distinguishing window of a set: the first two words inline, any more in `rest`. */
-export interface LinearizedSnapshot {
-  readonly lo: number;
-  readonly length: number;
-  readonly w0: number;
-  readonly w1: number;
-  readonly rest: readonly number[] | undefined;
-}
-
 export class LinearizedSet {
   private readonly words: Int32Array;
   private lo = 0;
@@ -34,7 +25,7 @@ export class LinearizedSet {
     return this.count;
   }
 
-  /** Words in the window; what a snapshot of the set costs beyond its fixed fields. */
+  /** Words in the window; what storing the set in the memo costs. */
   get windowWords(): number {
     return this.hi >= this.lo ? this.hi - this.lo + 1 : 0;
   }
@@ -61,31 +52,22 @@ export class LinearizedSet {
     while (this.hi >= 0 && this.words[this.hi] === 0) this.hi--;
   }
 
-  /** The distinguishing words, for storing in the memo. */
-  snapshot(): LinearizedSnapshot {
-    const length = this.windowWords;
-    const lo = this.lo;
-    let rest: number[] | undefined;
-    if (length > 2) {
-      rest = [];
-      for (let k = 2; k < length; k++) rest.push(this.words[lo + k] as number);
-    }
-    // Past `hi` the words are zero (the array has one spare word), so w0 and w1 are always defined.
-    return { lo, length, w0: this.words[lo] as number, w1: this.words[lo + 1] as number, rest };
+  /** The first word of the window: every word below it is all ones. */
+  get windowStart(): number {
+    return this.lo;
   }
 
-  /** True when this set equals the one `snapshot` was taken of. */
-  matches(snapshot: LinearizedSnapshot): boolean {
-    const lo = this.lo;
+  /** Copies the window's words into `pool` at `at`, for storing in the memo. */
+  copyWindow(pool: Int32Array, at: number): void {
     const length = this.windowWords;
-    if (snapshot.lo !== lo || snapshot.length !== length) return false;
-    if (length === 0) return true;
-    if (snapshot.w0 !== this.words[lo] || (length > 1 && snapshot.w1 !== this.words[lo + 1])) {
-      return false;
-    }
-    const rest = snapshot.rest;
-    for (let k = 2; k < length; k++) {
-      if ((rest as readonly number[])[k - 2] !== this.words[lo + k]) return false;
+    for (let k = 0; k < length; k++) pool[at + k] = this.words[this.lo + k] as number;
+  }
+
+  /** True when this set equals the one whose window `copyWindow` stored at `at`. */
+  windowEquals(start: number, length: number, pool: Int32Array, at: number): boolean {
+    if (start !== this.lo || length !== this.windowWords) return false;
+    for (let k = 0; k < length; k++) {
+      if (pool[at + k] !== this.words[start + k]) return false;
     }
     return true;
   }

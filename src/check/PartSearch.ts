@@ -2,19 +2,25 @@
 // slices so that the checker can interleave parts fairly and stop on a budget.
 //
 // Every operation contributes two entries, its call and its return, to a doubly linked list sorted
-// by time (calls before returns at equal times: intervals are closed). The search walks the list.
-// At a call it tries to make the operation take effect now: if the model accepts, and the pair
-// (linearised set, new state) is new, it lifts both entries out of the list and starts again from
-// the head. At a return it is stuck: that operation had to take effect before it returned, and
-// nothing left before it can go first; so it backtracks, re-inserting the last lifted pair (the
-// list is undone in LIFO order, as in dancing links). The history is linearizable when the list
-// empties, or when the first return left is an `info` one at infinity: whatever remains may never
-// have taken effect. It is not when the search must backtrack from an empty stack.
+// by time (calls before returns at equal times: intervals are closed). A search node is the list
+// left after the operations linearised so far were lifted out of it. Its candidates, the only
+// operations that may take effect next, are the calls before the first return left: that return's
+// operation must take effect before it, and so must anything the search puts first. The search
+// tries candidates in the order they were invoked; when the model accepts one and the pair
+// (linearised set, new state) is new, it lifts both its entries out of the list and descends.
+// When no candidate works it backtracks, re-inserting the last lifted pair (the list is undone in
+// LIFO order, as in dancing links) and trying the next candidate of that node. The history is
+// linearizable when the list empties, or when the first return left is an `info` one at infinity:
+// whatever remains may never have taken effect. It is not when the search must backtrack from
+// the root.
 //
-// One pruning on top: a read-only call (the model's `readOnly`) that is legal now is linearised
-// now, and if that fails, the whole search node fails without trying other orders. Moving such a
-// call earlier never breaks a legal order: everything that had to precede it already has, and it
-// changes no state, so every other call sees the same states as before.
+// One pruning on top: if any candidate is a read-only call (the model's `readOnly`) that is legal
+// now, it is the node's only child, tried before any other candidate; if that child fails, so does
+// the node. Moving such a call earlier never breaks a legal order: everything that had to precede
+// it already has (no return is left before its call), and it changes no state, so every other
+// call sees the same states as before. Looking for one across all candidates, not only those
+// before the first write in the list, is what keeps a search over concurrent reads and writes
+// from trying every order of the writes under each read.
 
 import { assert } from "../core/assert.js";
 import type { Operation } from "../workload/Operation.js";
@@ -44,16 +50,23 @@ export class PartSearch<State> {
   private readonly opOf: Int32Array;
   private readonly isCall: Uint8Array;
   private readonly openEnded: Uint8Array;
+  private readonly callNode: Int32Array;
   private readonly returnNode: Int32Array;
   private readonly head: number;
   private readonly tail: number;
   private readonly readOnly: Uint8Array;
-  private readonly stackNode: Int32Array;
-  private readonly stackForced: Uint8Array;
+  /** The current node's candidates, in the order they were invoked. */
+  private readonly candidates: Int32Array;
+  private blockedNode = -1;
+  private readonly stackOp: Int32Array;
+  /** Where each frame's node resumes after its child fails; -1 for a forced read-only child. */
+  private readonly stackIndex: Int32Array;
   private readonly stackState: State[] = [];
   private depth = 0;
   private state: State;
-  private cursor: number;
+  /** Phase 0 looks for a legal read-only candidate; phase 1 tries the others in turn. */
+  private phase = 0;
+  private index = 0;
   private readonly linearized: LinearizedSet;
   private readonly visited: VisitedStates<State>;
   private readonly bestOrder: number[] = [];
@@ -91,6 +104,7 @@ export class PartSearch<State> {
     this.opOf = new Int32Array(2 * n);
     this.isCall = new Uint8Array(2 * n);
     this.openEnded = new Uint8Array(2 * n);
+    this.callNode = new Int32Array(n);
     this.returnNode = new Int32Array(n);
     let last = this.head;
     order.forEach((entry, node) => {
@@ -99,15 +113,16 @@ export class PartSearch<State> {
       if ((entry & 1) === 1) {
         this.returnNode[entry >> 1] = node;
         this.openEnded[node] = times[entry] === Infinity ? 1 : 0;
-      }
+      } else this.callNode[entry >> 1] = node;
       this.next[last] = node;
       this.prev[node] = last;
       last = node;
     });
     this.next[last] = this.tail;
     this.prev[this.tail] = last;
-    this.stackNode = new Int32Array(n);
-    this.stackForced = new Uint8Array(n);
+    this.candidates = new Int32Array(n);
+    this.stackOp = new Int32Array(n);
+    this.stackIndex = new Int32Array(n);
     this.readOnly = Uint8Array.from(this.calls, (call) => (model.readOnly?.(call) ? 1 : 0));
     this.linearized = new LinearizedSet(n);
     const sizeOfState = model.sizeOfState;
@@ -118,7 +133,6 @@ export class PartSearch<State> {
     );
     this.state = model.init();
     assert(this.state !== undefined, `model ${model.name}: init() must not return undefined`);
-    this.cursor = this.next[this.head] as number;
   }
 
   get size(): number {
@@ -140,94 +154,133 @@ export class PartSearch<State> {
    */
   run(maxSteps: number, stop?: () => boolean): PartStatus {
     if (this.status !== "running") return this.status;
-    const { next, isCall, opOf, model, calls } = this;
-    let node = this.cursor;
+    const { model, calls, readOnly, candidates } = this;
     let steps = 0;
-    for (;;) {
-      if (next[this.head] === this.tail) {
-        this.status = "ok";
-        break;
-      }
-      if (isCall[node] === 1) {
-        if (steps >= maxSteps) break;
-        if ((steps & 63) === 63 && stop !== undefined && stop()) break;
-        steps++;
-        const op = opOf[node] as number;
-        const after = model.step(this.state, calls[op] as Call);
-        if (after !== undefined) {
-          const forced = this.readOnly[op] as number;
-          this.linearized.add(op);
-          if (this.visited.addIfNew(this.linearized, after)) {
-            this.stackNode[this.depth] = node;
-            this.stackForced[this.depth] = forced;
-            this.stackState[this.depth] = this.state;
-            this.depth++;
-            this.state = after;
-            this.lift(node);
-            node = next[this.head] as number;
-            continue;
-          }
-          this.linearized.remove(op);
-          if (forced === 1) {
-            // Lifting this read-only call was explored before and failed, so this node fails.
-            node = this.backtrack();
-            if (node < 0) {
-              this.status = "illegal";
-              break;
-            }
-            continue;
-          }
+    let count = this.gather();
+    while (count >= 0) {
+      let chosen = -1;
+      let after: State | undefined;
+      // Phase 0: a legal read-only candidate is the node's only child (see the module comment).
+      // Phase 1: every other candidate in turn.
+      while (this.index < count) {
+        const op = candidates[this.index] as number;
+        if (readOnly[op] !== (this.phase === 0 ? 1 : 0)) {
+          this.index++;
+          continue;
         }
-        node = next[node] as number;
+        if (steps >= maxSteps || ((steps & 63) === 63 && stop !== undefined && stop())) {
+          this.steps += steps;
+          return this.status;
+        }
+        steps++;
+        after = model.step(this.state, calls[op] as Call);
+        if (after !== undefined) {
+          chosen = op;
+          break;
+        }
+        this.index++;
+        if (this.index === count && this.phase === 0) {
+          this.phase = 1;
+          this.index = 0;
+        }
+      }
+      if (chosen < 0 && this.phase === 0) {
+        this.phase = 1;
+        this.index = 0;
         continue;
       }
-      if (this.openEnded[node] === 1) {
-        this.status = "ok";
-        break;
+      if (chosen >= 0) {
+        this.linearized.add(chosen);
+        if (this.visited.addIfNew(this.linearized, after as State)) {
+          this.stackOp[this.depth] = chosen;
+          this.stackIndex[this.depth] = this.phase === 0 ? -1 : this.index;
+          this.stackState[this.depth] = this.state;
+          this.depth++;
+          this.state = after as State;
+          this.lift(chosen);
+          this.phase = 0;
+          this.index = 0;
+          count = this.gather();
+          continue;
+        }
+        this.linearized.remove(chosen);
+        if (this.phase === 1) {
+          this.index++;
+          continue;
+        }
+        // The forced read-only child was explored before and failed, so this node fails.
+      } else {
+        this.recordDeadEnd();
       }
-      this.recordDeadEnd(node);
-      node = this.backtrack();
-      if (node < 0) {
+      if (!this.backtrack()) {
         this.status = "illegal";
-        break;
+        this.steps += steps;
+        return this.status;
       }
+      count = this.gather();
     }
-    this.cursor = node;
+    this.status = "ok";
     this.steps += steps;
     return this.status;
   }
 
   /**
-   * Undoes the last lift and returns where to continue: the entry after its call. A forced
-   * (read-only) lift that failed fails its whole node, so that one is undone too. -1 when the
-   * stack empties: no order works.
+   * Collects the current node's candidates, the calls before the first return left, in the
+   * order they were invoked; returns how many, or -1 when the search has succeeded: the list is empty,
+   * or every operation left is open-ended and may never have taken effect.
    */
-  private backtrack(): number {
+  private gather(): number {
+    const { next, isCall, opOf, candidates } = this;
+    let node = next[this.head] as number;
+    if (node === this.tail) return -1;
+    let count = 0;
+    while (isCall[node] === 1) {
+      candidates[count++] = opOf[node] as number;
+      node = next[node] as number;
+    }
+    if (this.openEnded[node] === 1) return -1;
+    this.blockedNode = node;
+    return count;
+  }
+
+  /**
+   * Undoes the last lift and sets where its node resumes: the candidate after the one that
+   * failed. A forced (read-only) child that failed fails its whole node, so that one is undone
+   * too. False when the stack empties: no order works.
+   */
+  private backtrack(): boolean {
     for (;;) {
-      if (this.depth === 0) return -1;
+      if (this.depth === 0) return false;
       this.depth--;
-      const callNode = this.stackNode[this.depth] as number;
+      const op = this.stackOp[this.depth] as number;
       this.state = this.stackState[this.depth] as State;
       this.stackState.length = this.depth;
-      this.linearized.remove(this.opOf[callNode] as number);
-      this.unlift(callNode);
+      this.linearized.remove(op);
+      this.unlift(op);
       if (this.depth < this.shared) this.shared = this.depth;
-      if (this.stackForced[this.depth] === 0) return this.next[callNode] as number;
+      const index = this.stackIndex[this.depth] as number;
+      if (index >= 0) {
+        this.phase = 1;
+        this.index = index + 1;
+        return true;
+      }
     }
   }
 
-  private lift(call: number): void {
+  private lift(op: number): void {
     const { next, prev } = this;
-    const ret = this.returnNode[this.opOf[call] as number] as number;
+    const call = this.callNode[op] as number;
+    const ret = this.returnNode[op] as number;
     next[prev[call] as number] = next[call] as number;
     prev[next[call] as number] = prev[call] as number;
     next[prev[ret] as number] = next[ret] as number;
     prev[next[ret] as number] = prev[ret] as number;
   }
 
-  private unlift(call: number): void {
+  private unlift(op: number): void {
     const { next, prev } = this;
-    const ret = this.returnNode[this.opOf[call] as number] as number;
+    const call = this.callNode[op] as number;
+    const ret = this.returnNode[op] as number;
     next[prev[ret] as number] = ret;
     prev[next[ret] as number] = ret;
     next[prev[call] as number] = call;
@@ -238,17 +291,17 @@ export class PartSearch<State> {
    * Keeps the deepest dead end. The order that led to it shares a prefix with the current stack,
    * so only the part past that prefix is copied: over a whole search, no more copies than pushes.
    */
-  private recordDeadEnd(returnNode: number): void {
+  private recordDeadEnd(): void {
     if (this.best !== undefined && this.depth <= this.best.depth) return;
     this.bestOrder.length = this.shared;
     for (let k = this.shared; k < this.depth; k++) {
-      this.bestOrder.push(this.opOf[this.stackNode[k] as number] as number);
+      this.bestOrder.push(this.stackOp[k] as number);
     }
     this.shared = this.depth;
     const candidates: number[] = [];
     for (
       let node = this.next[this.head] as number;
-      node !== returnNode;
+      node !== this.blockedNode;
       node = this.next[node] as number
     ) {
       if (this.isCall[node] === 1) candidates.push(this.opOf[node] as number);
@@ -256,7 +309,7 @@ export class PartSearch<State> {
     this.best = {
       depth: this.depth,
       state: this.state,
-      blocked: this.opOf[returnNode] as number,
+      blocked: this.opOf[this.blockedNode] as number,
       candidates,
     };
   }

@@ -100,4 +100,25 @@ describe("checkLinearizability agrees with the brute-force reference", () => {
     // The mutations must actually produce violations, or the test shows nothing.
     expect(illegal).toBeGreaterThan(RUNS / 10);
   });
+
+  it("shows that with many concurrent reads and writes (reads forced anywhere among the candidates) the verdicts agree", () => {
+    const wide = fc.record({
+      seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+      model: fc.constantFrom<BuiltInModelName>("register", "cas-kv", "kv", "set"),
+      operations: fc.integer({ min: 6, max: 10 }),
+      clients: fc.integer({ min: 4, max: 8 }),
+      latency: fc.integer({ min: 4, max: 12 }),
+    });
+    fc.assert(
+      fc.property(wide, fc.integer({ min: 0, max: 2 }), (p, mutations) => {
+        const { model, history } = generate(p);
+        const rng = Rng.fromSeed(p.seed).derive("mutation");
+        let mutated = history;
+        for (let k = 0; k < mutations; k++) mutated = mutate(mutated, model, rng);
+        const expected = referenceLinearizable(mutated, model);
+        expect(checkLinearizability(mutated, model).verdict).toBe(expected ? "ok" : "illegal");
+      }),
+      { numRuns: Math.ceil(RUNS / 3) },
+    );
+  });
 });

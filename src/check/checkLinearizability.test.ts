@@ -1,10 +1,16 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../core/errors.js";
+import { Rng } from "../core/Rng.js";
 import { readJepsenEdn, readJepsenLog } from "../workload/JepsenHistory.js";
 import type { History, Operation } from "../workload/Operation.js";
 import type { Value } from "../workload/Value.js";
-import { checkLinearizability } from "./checkLinearizability.js";
+import {
+  checkLinearizability,
+  DEFAULT_MAX_STEPS,
+  type LinearizabilityOptions,
+} from "./checkLinearizability.js";
+import { generateHistory } from "./generateHistory.js";
 import type { Model } from "./Model.js";
 import { ModelInputError } from "./ModelInputError.js";
 import { kvModel } from "./models/kvModel.js";
@@ -177,6 +183,43 @@ describe("checkLinearizability: parts, fairness and budgets", () => {
     if (result.verdict === "illegal") expect(result.partition).toBe('key "e"');
   });
 
+  it("shows that in a 50-client kv history over 10 keys, one illegal key is reported in far fewer steps than the legal keys need", () => {
+    let written = 0;
+    const legal = generateHistory({
+      model: kvModel,
+      rng: Rng.fromSeed(2).derive("kv/50x10"),
+      operations: 1_700,
+      clients: 50,
+      keys: 10,
+      latencyMicrosMax: 1_000,
+      nextCall: (rng): { f: string; input: Value } => {
+        const key = String(rng.int(10));
+        if (rng.chance(0.5)) return { f: "get", input: { key } };
+        return { f: "append", input: { key, value: `x ${written++} y` } };
+      },
+    });
+    // A read a third of the way through key 3 sees a value no append made. Proving a part
+    // illegal takes that part's whole search before the bad read; round robin bounds the rest at
+    // one slice per other undecided part for each slice of it. (The legal history takes ~107,000
+    // steps, the illegal one ~13,000.)
+    const reads = legal.filter(
+      (op) =>
+        op.f === "get" &&
+        op.input !== null &&
+        (op.input as { key: string }).key === "3" &&
+        op.output,
+    );
+    const victim = reads[Math.floor(reads.length / 3)] as Operation;
+    const illegal = legal.map((op) =>
+      op.id === victim.id ? { ...op, output: `${String(op.output)}!` } : op,
+    );
+    const ok = checkLinearizability(legal, kvModel);
+    const bad = checkLinearizability(illegal, kvModel);
+    expect(ok.verdict).toBe("ok");
+    expect(bad).toMatchObject({ verdict: "illegal", partition: 'key "3"' });
+    expect(bad.stats.steps * 3).toBeLessThan(ok.stats.steps);
+  });
+
   it("shows that the time budget answers unknown when the clock passes the deadline", () => {
     let now = 0;
     const clock = { monotonicMs: () => (now += 10) };
@@ -203,13 +246,13 @@ describe("checkLinearizability: parts, fairness and budgets", () => {
     expect(weighed.stats.visitedStates * 10).toBeLessThan(light.stats.visitedStates);
   });
 
-  it("shows that a heap near its limit answers unknown (memory) whatever maxMemoryBytes says", () => {
+  it("shows that a heap near its limit answers unknown (heap), a reason apart from the budgets", () => {
     const heap = { usedBytes: () => 900, limitBytes: 1_000 };
     const result = checkLinearizability(hardPart("h"), kvModel, {
-      maxMemoryBytes: Number.MAX_SAFE_INTEGER,
+      maxStateBytes: Number.MAX_SAFE_INTEGER,
       heap,
     });
-    expect(result).toMatchObject({ verdict: "unknown", reason: "memory" });
+    expect(result).toMatchObject({ verdict: "unknown", reason: "heap" });
     const roomy = { usedBytes: () => 100, limitBytes: 1_000 };
     const small = history([0, "put", { key: "k", value: 1 }, 0, 1, { ok: null }]);
     expect(checkLinearizability(small, kvModel, { heap: roomy }).verdict).toBe("ok");
@@ -229,8 +272,48 @@ describe("checkLinearizability: parts, fairness and budgets", () => {
   });
 
   it("shows that the memory budget answers unknown before memory runs out", () => {
-    const result = checkLinearizability(hardPart("h"), kvModel, { maxMemoryBytes: 200_000 });
+    const result = checkLinearizability(hardPart("h"), kvModel, { maxStateBytes: 200_000 });
     expect(result).toMatchObject({ verdict: "unknown", reason: "memory" });
+    // maxMemoryBytes is the former name of the same budget.
+    const former = checkLinearizability(hardPart("h"), kvModel, { maxMemoryBytes: 200_000 });
+    expect(former).toEqual(result);
+  });
+
+  it("shows that the same history and budgets give the same verdict and steps, however fast the clock runs", () => {
+    // The clock only measures elapsedMs unless a wall-time guard is set: a clock racing ahead by a
+    // minute per reading, or standing still, changes neither the verdict nor the search.
+    const easy = history(
+      [100, "put", { key: "e", value: "a" }, 200, 201, { ok: null }],
+      [101, "get", { key: "e" }, 202, 203, { ok: "a" }],
+    );
+    const cases: [History, LinearizabilityOptions][] = [
+      [hardPart("h"), { maxSteps: 30_000 }],
+      [hardPart("h"), { maxStateBytes: 300_000 }],
+      [[...hardPart("h"), ...easy].map((op, id) => ({ ...op, id })), { maxSteps: 1_000_000 }],
+    ];
+    for (const [h, budget] of cases) {
+      let fast = 0;
+      const racing = { monotonicMs: () => (fast += 60_000) };
+      const stopped = { monotonicMs: () => 0 };
+      const plain = checkLinearizability(h, kvModel, budget);
+      const withFast = checkLinearizability(h, kvModel, { ...budget, clock: racing });
+      const withStopped = checkLinearizability(h, kvModel, { ...budget, clock: stopped });
+      for (const other of [withFast, withStopped]) {
+        expect(other.verdict).toBe(plain.verdict);
+        expect(other.stats.steps).toBe(plain.stats.steps);
+        expect(other.stats.visitedStates).toBe(plain.stats.visitedStates);
+        if (plain.verdict === "unknown") expect(other).toMatchObject({ reason: plain.reason });
+      }
+    }
+  });
+
+  it("shows that without a budget the default step budget still bounds the search", () => {
+    const result = checkLinearizability(hardPart("h"), kvModel, { sliceSteps: 1_000_000 });
+    expect(result.verdict).not.toBe("ok");
+    if (result.verdict === "unknown") {
+      expect(["steps", "memory"]).toContain(result.reason);
+      if (result.reason === "steps") expect(result.stats.steps).toBe(DEFAULT_MAX_STEPS);
+    }
   });
 
   it("shows that a time budget without a clock, and bad budgets, are configuration errors", () => {
@@ -239,6 +322,10 @@ describe("checkLinearizability: parts, fairness and budgets", () => {
     expect(() => checkLinearizability([], registerModel, { maxMemoryBytes: -1 })).toThrow(
       /maxMemoryBytes/,
     );
+    expect(() => checkLinearizability([], registerModel, { maxStateBytes: 0 })).toThrow(
+      /maxStateBytes/,
+    );
+    expect(() => checkLinearizability([], registerModel, { maxSteps: 1.5 })).toThrow(/maxSteps/);
   });
 
   it("shows that an ok operation without a completion time is refused, naming the operation", () => {

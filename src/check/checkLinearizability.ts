@@ -6,8 +6,16 @@
 // The history is split into the model's parts and each part is searched on its own
 // (P-compositionality, Horn and Kroening). Parts are searched round robin in slices of model steps,
 // so one hard part cannot hide a violation in an easy one: every undecided part gets the same
-// share of the budget, and the first illegal part ends the check. When the time, memory or step
-// budget runs out first, the answer is `unknown`, never `ok`.
+// share of the budget, and the first illegal part ends the check. When a budget runs out first,
+// the answer is `unknown`, never `ok`, and it says which budget it was.
+//
+// The budgets are deterministic: model steps (`maxSteps`) and the bytes of the states the memo
+// holds (`maxStateBytes`), measured by the model's `sizeOfState` and a fixed cost per entry, not
+// read from the process. The same history, model and budgets give the same verdict and the same
+// step count on any machine, under any load. Two stops can depend on the machine, and each is
+// reported under its own reason: the wall-time guard `timeoutMs`, only when the caller sets it
+// (`timeout`), and the last-resort stop near the V8 heap's limit, only when given a `heap` probe
+// (`heap`).
 
 import type { MonotonicClock } from "../core/Clock.js";
 import { ConfigError } from "../core/errors.js";
@@ -21,21 +29,31 @@ import { ModelInputError } from "./ModelInputError.js";
 import { PartSearch } from "./PartSearch.js";
 
 export interface LinearizabilityOptions {
-  /** Give up with `unknown` after this long; needs `clock`. */
-  readonly timeoutMs?: number;
-  /** Measures the time budget; the CLI passes a real one, a simulation its virtual one. */
-  readonly clock?: MonotonicClock;
-  /** Give up with `unknown` when the search's memo is estimated to hold this much. Default 512 MiB. */
-  readonly maxMemoryBytes?: number;
-  /** Give up with `unknown` after this many model steps in all: a deterministic budget. */
+  /** Give up with `unknown` (steps) after this many model steps in all. Default 20,000,000. */
   readonly maxSteps?: number;
+  /**
+   * Give up with `unknown` (memory) once the memo holds this many bytes of states and entries, as
+   * measured deterministically (the model's `sizeOfState`, or a walk of the state, plus a fixed
+   * cost per entry). Default 512 MiB.
+   */
+  readonly maxStateBytes?: number;
+  /** The former name of `maxStateBytes`; used when that is not given. */
+  readonly maxMemoryBytes?: number;
   /** Model steps a part gets per turn of the round robin. Default 2,000. */
   readonly sliceSteps?: number;
   /**
-   * The process's heap, looked at between slices: the search answers `unknown` (memory) once the
-   * heap holds `HEAP_SHARE` of its limit, whatever `maxMemoryBytes` says, so that a budget near
-   * or above what the heap can hold ends in an answer instead of an out-of-memory abort. The CLI
-   * passes V8's figures; leave it out where the heap is not this search's to watch.
+   * An outer guard on wall time: give up with `unknown` (timeout) after this long. Off unless set,
+   * since a verdict that depends on the machine's load cannot be reproduced; needs `clock`.
+   */
+  readonly timeoutMs?: number;
+  /** Measures `timeoutMs` and `stats.elapsedMs`; the CLI passes a real one, a simulation its own. */
+  readonly clock?: MonotonicClock;
+  /**
+   * The process's heap, looked at between slices: a last-resort stop that answers `unknown`
+   * (heap) once the heap holds `HEAP_SHARE` of its limit, so that a state budget near or above
+   * what the heap can hold ends in an answer instead of an out-of-memory abort. It depends on the
+   * machine, so it is reported apart from the deterministic budgets. The CLI passes V8's figures;
+   * leave it out where the heap is not this search's to watch.
    */
   readonly heap?: HeapProbe;
 }
@@ -49,7 +67,10 @@ export interface HeapProbe {
 /** The share of the heap limit at which the search stops, leaving room to report and exit. */
 export const HEAP_SHARE = 0.75;
 
-const DEFAULT_MAX_MEMORY_BYTES = 512 * 1024 * 1024;
+/** The step budget when none is given: a few seconds of search on a laptop. */
+export const DEFAULT_MAX_STEPS = 20_000_000;
+/** The state budget when none is given. */
+export const DEFAULT_MAX_STATE_BYTES = 512 * 1024 * 1024;
 /** V8's Map holds at most 2^24 entries; a part's memo stops short of that, whatever the budget. */
 const MAX_VISITED_PER_PART = 16_000_000;
 
@@ -107,16 +128,18 @@ export function checkLinearizability<State>(
         bytes -= part.approxBytes;
         active.splice(i, 1);
       } else i++;
+      // The deterministic budgets first, so that where one of them has run out the reason does
+      // not depend on the machine.
       const reason =
         steps >= budget.maxSteps
           ? "steps"
-          : bytes > budget.maxMemoryBytes ||
-              part.visitedStates > MAX_VISITED_PER_PART ||
-              heapFull(options.heap)
+          : bytes > budget.maxStateBytes || part.visitedStates > MAX_VISITED_PER_PART
             ? "memory"
-            : clock && clock.monotonicMs() - startMs > budget.timeoutMs
-              ? "timeout"
-              : undefined;
+            : heapFull(options.heap)
+              ? "heap"
+              : outOfTime?.()
+                ? "timeout"
+                : undefined;
       if (reason !== undefined && active.length > 0) {
         return {
           verdict: "unknown",
@@ -147,12 +170,14 @@ function readBudget(options: LinearizabilityOptions) {
   return {
     timeoutMs:
       options.timeoutMs === undefined ? Infinity : requirePositive("timeoutMs", options.timeoutMs),
-    maxMemoryBytes: requirePositive(
-      "maxMemoryBytes",
-      options.maxMemoryBytes ?? DEFAULT_MAX_MEMORY_BYTES,
-    ),
+    maxStateBytes:
+      options.maxStateBytes !== undefined
+        ? requirePositive("maxStateBytes", options.maxStateBytes)
+        : requirePositive("maxMemoryBytes", options.maxMemoryBytes ?? DEFAULT_MAX_STATE_BYTES),
     maxSteps:
-      options.maxSteps === undefined ? Infinity : requireInteger("maxSteps", options.maxSteps, 1),
+      options.maxSteps === Infinity
+        ? Infinity
+        : requireInteger("maxSteps", options.maxSteps ?? DEFAULT_MAX_STEPS, 1),
     sliceSteps: requireInteger("sliceSteps", options.sliceSteps ?? 2_000, 1),
   };
 }

@@ -90,6 +90,6 @@ describe("formatLinearizability", () => {
       checkLinearizability(history, registerModel, { maxSteps: 1 }),
     );
     expect(unknown).toMatch(/^unknown: the step budget ran out before a verdict/);
-    expect(unknown).toContain("raise --timeout-ms");
+    expect(unknown).toContain("raise --max-steps (maxSteps)");
   });
 });

@@ -33,16 +33,20 @@ export function formatLinearizability(
     return `ok: linearizable as a ${result.model} (${size})\n`;
   }
   if (result.verdict === "unknown") {
-    const why = {
-      timeout: "the time budget ran out",
-      memory: "the memory budget ran out",
-      steps: "the step budget ran out",
+    const [why, fix] = {
+      steps: ["the step budget ran out", "raise --max-steps (maxSteps)"],
+      memory: ["the state budget ran out", "raise --max-state-mb (maxStateBytes)"],
+      timeout: ["the wall-time guard ran out", "raise --timeout-ms (timeoutMs)"],
+      heap: [
+        "the heap was nearly full (a stop that depends on the machine)",
+        "give node a larger heap (--max-old-space-size) or lower --max-state-mb",
+      ],
     }[result.reason];
     const parts = result.undecided.slice(0, 5).join(", ");
     const more = result.undecided.length > 5 ? ` and ${result.undecided.length - 5} more` : "";
     return (
       `unknown: ${why} before a verdict (${size}); undecided: ${parts}${more}\n` +
-      "  raise --timeout-ms or --max-memory-mb, or check fewer operations\n"
+      `  ${fix}, or check fewer operations\n`
     );
   }
   const lines = [

@@ -85,7 +85,16 @@ const value = fc.constantFrom(
 );
 
 const FLAGS: Record<string, string[]> = {
-  check: ["--model", "--format", "--timeout-ms", "--max-memory-mb", "--max-input-mb", "--json"],
+  check: [
+    "--model",
+    "--format",
+    "--timeout-ms",
+    "--max-steps",
+    "--max-state-mb",
+    "--max-memory-mb",
+    "--max-input-mb",
+    "--json",
+  ],
   show: ["--nodes", "--from-ms", "--to-ms", "--kinds", "--world", "--max-lines", "--width"],
   merge: ["--json"],
   run: [

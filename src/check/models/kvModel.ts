@@ -21,9 +21,19 @@ type KvState = ReadonlyMap<string, Value>;
 
 const EMPTY: KvState = new Map();
 
-/** Keys compare as values do: an object key is the same key whatever the order of its fields. */
+/**
+ * Keys compare as values do: an object key is the same key whatever the order of its fields. The
+ * search asks for the key of the same input at every step, so it is worked out once per input.
+ */
+const keys = new WeakMap<object, string>();
 function keyOf(input: Value): string {
-  return canonicalValue((input as ValueObject).key as Value);
+  const object = input as ValueObject;
+  let key = keys.get(object);
+  if (key === undefined) {
+    key = canonicalValue(object.key as Value);
+    keys.set(object, key);
+  }
+  return key;
 }
 
 function appended(current: Value | undefined, value: Value): Value {

@@ -2,12 +2,16 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { generateHistory } from "../../check/generateHistory.js";
+import { kvModel } from "../../check/models/kvModel.js";
 import { ConfigError } from "../../core/errors.js";
+import { Rng } from "../../core/Rng.js";
+import { writeHistoryJsonl } from "../../workload/MurphyJsonl.js";
 import { checkCommand, detectFormat } from "./check.js";
 
 const corpus = (name: string) =>
   new URL(`../../../test/corpus/histories/${name}`, import.meta.url).pathname;
-const defaults = { format: "auto", timeoutMs: "10000", maxMemoryMb: "512" };
+const defaults = { format: "auto" };
 
 describe("murphy check", () => {
   let out: string[];
@@ -92,6 +96,36 @@ describe("murphy check", () => {
     expect(err.join("")).toMatch(/--max-memory-mb 100000000 is more than this process's heap/);
   });
 
+  it("shows that --max-steps bounds the search deterministically: exit 2 naming the step budget", () => {
+    const file = corpus("kv-ok.jepsen-edn.txt");
+    const run = () => {
+      out.length = 0;
+      const code = checkCommand(file, { ...defaults, model: "kv", maxSteps: "3", json: true });
+      const { verdict, reason, stats } = JSON.parse(out.join("")) as Record<string, never>;
+      return { code, verdict, reason, steps: (stats as unknown as { steps: number }).steps };
+    };
+    const first = run();
+    expect(first).toEqual({ code: 2, verdict: "unknown", reason: "steps", steps: 3 });
+    expect(run()).toEqual(first);
+    out.length = 0;
+    expect(checkCommand(file, { ...defaults, model: "kv", maxSteps: "3" })).toBe(2);
+    expect(out.join("")).toMatch(/the step budget ran out[\s\S]*raise --max-steps/);
+  });
+
+  it("shows that --max-memory-mb still sets the state budget, under its former name", () => {
+    const dir = mkdtempSync(join(tmpdir(), "murphy-check-"));
+    const file = join(dir, "kv.jsonl");
+    const rng = Rng.fromSeed(1);
+    writeFileSync(
+      file,
+      writeHistoryJsonl(generateHistory({ model: kvModel, rng, operations: 300, clients: 5 })),
+    );
+    const code = checkCommand(file, { ...defaults, model: "kv", maxMemoryMb: "0.001", json: true });
+    rmSync(dir, { recursive: true, force: true });
+    expect(code).toBe(2);
+    expect(JSON.parse(out.join(""))).toMatchObject({ verdict: "unknown", reason: "memory" });
+  });
+
   it("shows that --json prints the result with the file and detected format", () => {
     expect(
       checkCommand(corpus("kv-lost-append.jepsen-edn.txt"), {
@@ -143,6 +177,18 @@ describe("murphy check", () => {
     expect(() => checkCommand(file, { ...defaults, model: "register", timeoutMs: "soon" })).toThrow(
       /`--timeout-ms` must be a positive number, got "soon"/,
     );
+    for (const [flag, value] of [
+      ["maxSteps", "0"],
+      ["maxSteps", "1.5"],
+      ["maxSteps", "many"],
+      ["maxStateMb", "-1"],
+      ["maxMemoryMb", "NaN"],
+    ] as const) {
+      const name = `--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+      expect(() => checkCommand(file, { ...defaults, model: "register", [flag]: value })).toThrow(
+        expect.objectContaining({ field: name, value }),
+      );
+    }
     expect(() => checkCommand("/no/such/file", { ...defaults, model: "register" })).toThrow(
       /ENOENT/,
     );

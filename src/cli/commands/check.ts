@@ -2,14 +2,18 @@
 // built-in model. Reads murphy JSONL, Jepsen log lines or Jepsen EDN (detected from the first line
 // unless --format says). Exit codes: 0 linearizable, 1 not, 2 unknown (budget ran out) or bad input.
 // The file is untrusted: its size is bounded (--max-input-mb), its numbers read exactly, and what
-// it says is escaped before it reaches the terminal. The search is bounded by --timeout-ms and
-// --max-memory-mb, and by the heap itself: near the heap's limit it answers unknown, never aborts.
+// it says is escaped before it reaches the terminal. The search is bounded by --max-steps and
+// --max-state-mb, budgets that give the same verdict on any machine; --timeout-ms adds a wall-time
+// guard only when given. Near the heap's limit it answers unknown (heap), never aborts: that stop
+// and the wall-time guard are the only ones that depend on the machine.
 
 import { getHeapStatistics } from "node:v8";
 import type { Command } from "commander";
 import pc from "picocolors";
 import {
   checkLinearizability,
+  DEFAULT_MAX_STATE_BYTES,
+  DEFAULT_MAX_STEPS,
   HEAP_SHARE,
   type HeapProbe,
 } from "../../check/checkLinearizability.js";
@@ -24,14 +28,18 @@ import type { History } from "../../workload/Operation.js";
 import { terminalSafe, terminalSafeJson, terminalSafeLines } from "../../report/terminalSafe.js";
 import { MAX_INPUT_BYTES, readInputFile } from "../readInputFile.js";
 
+const MB = 1024 * 1024;
 const FORMATS = ["auto", "murphy", "jepsen-log", "jepsen-edn"] as const;
 type Format = (typeof FORMATS)[number];
 
 interface CheckOptions {
   model?: string;
   format: string;
-  timeoutMs: string;
-  maxMemoryMb: string;
+  timeoutMs?: string;
+  maxSteps?: string;
+  maxStateMb?: string;
+  /** The former name of --max-state-mb. */
+  maxMemoryMb?: string;
   maxInputMb?: string;
   json?: boolean;
 }
@@ -43,8 +51,18 @@ export function registerCheckCommand(program: Command): void {
     .argument("<file>", "the history: murphy JSONL, Jepsen log lines or Jepsen EDN")
     .option("--model <name>", `the object's model: ${builtInModelNames.join(", ")}`)
     .option("--format <format>", `the file's format: ${FORMATS.join(", ")}`, "auto")
-    .option("--timeout-ms <n>", "answer unknown after this long", "60000")
-    .option("--max-memory-mb <n>", "answer unknown when the search would hold more", "512")
+    .option(
+      "--max-steps <n>",
+      "answer unknown after this many model steps (deterministic)",
+      String(DEFAULT_MAX_STEPS),
+    )
+    .option(
+      "--max-state-mb <n>",
+      "answer unknown when the search's remembered states measure more (deterministic) " +
+        `(default: ${DEFAULT_MAX_STATE_BYTES / MB})`,
+    )
+    .option("--max-memory-mb <n>", "the former name of --max-state-mb")
+    .option("--timeout-ms <n>", "also answer unknown after this much wall time (off by default)")
     .option(
       "--max-input-mb <n>",
       "refuse a history file larger than this",
@@ -69,8 +87,14 @@ export function checkCommand(file: string, options: CheckOptions): number {
   }
   const model = builtInModel(options.model, "--model");
   const format = requireOneOf<Format>("--format", options.format, FORMATS);
-  const timeoutMs = positiveNumber("--timeout-ms", options.timeoutMs);
-  const maxMemoryMb = positiveNumber("--max-memory-mb", options.maxMemoryMb);
+  const timeoutMs =
+    options.timeoutMs === undefined ? undefined : positiveNumber("--timeout-ms", options.timeoutMs);
+  const maxSteps = positiveInteger("--max-steps", options.maxSteps ?? String(DEFAULT_MAX_STEPS));
+  const [stateFlag, stateText] =
+    options.maxStateMb === undefined && options.maxMemoryMb !== undefined
+      ? ["--max-memory-mb", options.maxMemoryMb]
+      : ["--max-state-mb", options.maxStateMb ?? String(DEFAULT_MAX_STATE_BYTES / MB)];
+  const maxStateMb = positiveNumber(stateFlag, stateText);
   const maxInputMb = positiveNumber("--max-input-mb", options.maxInputMb ?? "256");
   const text = readInputFile(file, "history file", Math.floor(maxInputMb * 1024 * 1024));
   const chosen = format === "auto" ? detectFormat(text) : format;
@@ -92,14 +116,17 @@ export function checkCommand(file: string, options: CheckOptions): number {
     return 2;
   }
   const heap = heapProbe();
-  warnIfBeyondHeap(maxMemoryMb, heap);
+  warnIfBeyondHeap(stateFlag, maxStateMb, heap);
   const clock = { monotonicMs: () => performance.now() };
   let result: LinearizabilityResult;
   try {
     result = checkLinearizability(history, model, {
       clock,
-      timeoutMs: Math.max(1, timeoutMs - (performance.now() - startedMs)),
-      maxMemoryBytes: maxMemoryMb * 1024 * 1024,
+      ...(timeoutMs === undefined
+        ? {}
+        : { timeoutMs: Math.max(1, timeoutMs - (performance.now() - startedMs)) }),
+      maxSteps,
+      maxStateBytes: maxStateMb * MB,
       heap,
     });
   } catch (error) {
@@ -149,16 +176,29 @@ function heapProbe(): HeapProbe {
 }
 
 /** Says, before the search, when the budget is more than the heap can hold: it stops earlier. */
-function warnIfBeyondHeap(maxMemoryMb: number, heap: HeapProbe): void {
-  const heapMb = Math.floor((HEAP_SHARE * heap.limitBytes) / (1024 * 1024));
-  if (maxMemoryMb <= heapMb) return;
+function warnIfBeyondHeap(flag: string, maxStateMb: number, heap: HeapProbe): void {
+  const heapMb = Math.floor((HEAP_SHARE * heap.limitBytes) / MB);
+  if (maxStateMb <= heapMb) return;
   console.error(
     pc.yellow(
-      `murphy: --max-memory-mb ${maxMemoryMb} is more than this process's heap can give the ` +
-        `search (about ${heapMb} MB); it answers unknown before the heap runs out ` +
+      `murphy: ${flag} ${maxStateMb} is more than this process's heap can give the ` +
+        `search (about ${heapMb} MB); it answers unknown (heap) before the heap runs out ` +
         "(node --max-old-space-size raises the heap)",
     ),
   );
+}
+
+function positiveInteger(field: string, text: string): number {
+  const n = Number(text);
+  if (!Number.isSafeInteger(n) || n <= 0) {
+    throw new ConfigError({
+      field,
+      value: text,
+      expected: "a positive whole number",
+      fix: `e.g. ${field} 1000000`,
+    });
+  }
+  return n;
 }
 
 function positiveNumber(field: string, text: string): number {
