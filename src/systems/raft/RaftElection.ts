@@ -67,6 +67,7 @@ function becomeLeader(s: ServerState): void {
     s.nextIndex.set(peer, s.log.lastIndex + 1);
     s.matchIndex.set(peer, 0);
   }
+  s.awaitingReply.clear();
   s.waiters.clear();
   s.leases.startAll(s.sm);
   // The bug: tokens continue from what this server has applied, which may lag what is committed.

@@ -2,7 +2,11 @@
 // entries from where it believes the follower's log ends, with the index and term of the entry
 // before them; the follower takes them only if it holds that entry too (log matching), replacing
 // any conflicting suffix, and syncs before it says yes. The leader pipelines: it assumes success
-// and moves on, and a failure reply tells it where to resume. An entry is committed when a
+// and moves on, and a failure reply tells it where to resume. It keeps one append in flight per
+// follower (flow control): entries proposed while a follower's append is unanswered go out
+// together when its reply comes, so under load one append carries several entries. A follower
+// whose reply is lost gets the rest with the next heartbeat, which goes to every follower that
+// has been sent nothing for half a heartbeat interval. An entry is committed when a
 // majority holds it AND it belongs to the leader's own term — an entry of an earlier term on a
 // majority can still be overwritten by a later leader (the paper's Figure 8); it commits only
 // together with one of the current term.
@@ -25,8 +29,27 @@ export function replicateAll(s: ServerState): void {
   for (const peer of s.peers) sendAppend(s, peer);
 }
 
+/** Sends new entries to every follower that is not waiting for an answer already. */
+export function replicateNew(s: ServerState): void {
+  for (const peer of s.peers) if (!s.awaitingReply.has(peer)) sendAppend(s, peer);
+}
+
+/**
+ * The leader's heartbeat: an append to every follower sent nothing for half a heartbeat
+ * interval, so that no follower goes longer than 1.5 intervals without one. An append whose
+ * answer is overdue is assumed lost, and this one replaces it.
+ */
+export function heartbeat(s: ServerState): void {
+  const quietMs = s.ctx.clock.monotonicMs() - s.config.heartbeatMs / 2;
+  for (const peer of s.peers) {
+    if ((s.appendSentAtMs.get(peer) ?? -Infinity) <= quietMs) sendAppend(s, peer);
+  }
+}
+
 export function sendAppend(s: ServerState, peer: string): void {
   const log = s.log;
+  s.awaitingReply.add(peer);
+  s.appendSentAtMs.set(peer, s.ctx.clock.monotonicMs());
   const next = Math.min(s.nextIndex.get(peer) ?? log.lastIndex + 1, log.lastIndex + 1);
   if (next <= log.snapshotIndex) {
     // The follower needs entries this leader has compacted away: send the snapshot instead.
@@ -145,10 +168,15 @@ export function onAppendReply(s: ServerState, from: string, m: AppendReply): voi
   if (s.role !== "leader" || m.term !== s.log.term) return;
   const match = s.matchIndex.get(from) ?? 0;
   if (m.success) {
-    if (m.matchIndex <= match) return;
-    s.matchIndex.set(from, m.matchIndex);
-    if ((s.nextIndex.get(from) ?? 0) < m.matchIndex + 1) s.nextIndex.set(from, m.matchIndex + 1);
-    advanceCommit(s);
+    if (m.matchIndex > match) {
+      s.matchIndex.set(from, m.matchIndex);
+      if ((s.nextIndex.get(from) ?? 0) < m.matchIndex + 1) s.nextIndex.set(from, m.matchIndex + 1);
+      advanceCommit(s);
+    }
+    // The follower is free: send what was proposed while it was busy. (A late or duplicated
+    // reply may free it early; that only puts a second append in flight.)
+    s.awaitingReply.delete(from);
+    if ((s.nextIndex.get(from) ?? 0) <= s.log.lastIndex) sendAppend(s, from);
     return;
   }
   if (m.hintIndex === 0) return; // refused outright (see onAppend)

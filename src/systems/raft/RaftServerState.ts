@@ -30,6 +30,13 @@ export interface ServerState {
   // Leader state, reset when it takes office.
   readonly nextIndex: Map<string, number>;
   readonly matchIndex: Map<string, number>;
+  /**
+   * Flow control: the followers whose last append has not been answered yet, and when each
+   * follower was last sent one (monotonic ms). New entries wait for the answer (and go out with
+   * those that arrive meanwhile, in one append); a follower sent nothing lately gets a heartbeat.
+   */
+  readonly awaitingReply: Set<string>;
+  readonly appendSentAtMs: Map<string, number>;
   /** Client requests waiting for their command to apply, by `client:seq`. */
   readonly waiters: Map<string, Message[]>;
   readonly leases: RaftLeaderLeases;
@@ -63,6 +70,8 @@ export function newServerState(
     votes: new Set(),
     nextIndex: new Map(),
     matchIndex: new Map(),
+    awaitingReply: new Set(),
+    appendSentAtMs: new Map(),
     waiters: new Map(),
     leases: new RaftLeaderLeases(ctx.clock),
     nextToken: 0,
