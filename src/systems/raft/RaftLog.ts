@@ -134,10 +134,9 @@ export class RaftLog {
 
   entry(index: number): LogEntry {
     const e = this.entries[index - this.snapshotIndex - 1];
-    assert(
-      e !== undefined,
-      () => `no log entry ${index} (${this.snapshotIndex}+ … ${this.lastIndex})`,
-    );
+    if (e === undefined) {
+      assert(false, `no log entry ${index} (${this.snapshotIndex}+ … ${this.lastIndex})`);
+    }
     return e;
   }
 

@@ -21,17 +21,20 @@ import {
   observeTerm,
   resetElectionDeadline,
   syncBeforeAnswering,
+  type FollowerProgress,
   type ServerState,
 } from "./RaftServerState.js";
 
 /** Sends every follower what it lacks (an empty append, a heartbeat, if nothing). */
 export function replicateAll(s: ServerState): void {
-  for (const peer of s.peers) sendAppend(s, peer);
+  for (const follower of s.followers.values()) sendAppend(s, follower);
 }
 
 /** Sends new entries to every follower that is not waiting for an answer already. */
 export function replicateNew(s: ServerState): void {
-  for (const peer of s.peers) if (!s.awaitingReply.has(peer)) sendAppend(s, peer);
+  for (const follower of s.followers.values()) {
+    if (!follower.awaitingReply) sendAppend(s, follower);
+  }
 }
 
 /**
@@ -41,21 +44,21 @@ export function replicateNew(s: ServerState): void {
  */
 export function heartbeat(s: ServerState): void {
   const quietMs = s.ctx.clock.monotonicMs() - s.config.heartbeatMs / 2;
-  for (const peer of s.peers) {
-    if ((s.appendSentAtMs.get(peer) ?? -Infinity) <= quietMs) sendAppend(s, peer);
+  for (const follower of s.followers.values()) {
+    if (follower.sentAtMs <= quietMs) sendAppend(s, follower);
   }
 }
 
-export function sendAppend(s: ServerState, peer: string): void {
+export function sendAppend(s: ServerState, follower: FollowerProgress): void {
   const log = s.log;
-  s.awaitingReply.add(peer);
-  s.appendSentAtMs.set(peer, s.ctx.clock.monotonicMs());
-  const next = Math.min(s.nextIndex.get(peer) ?? log.lastIndex + 1, log.lastIndex + 1);
+  follower.awaitingReply = true;
+  follower.sentAtMs = s.ctx.clock.monotonicMs();
+  const next = Math.min(follower.next, log.lastIndex + 1);
   if (next <= log.snapshotIndex) {
     // The follower needs entries this leader has compacted away: send the snapshot instead.
     const request: SnapshotRequest = { type: "snapshot", term: log.term, snapshot: log.snapshot! };
-    s.ctx.send(peer, request);
-    s.nextIndex.set(peer, log.snapshotIndex + 1);
+    s.ctx.send(follower.id, request);
+    follower.next = log.snapshotIndex + 1;
     return;
   }
   const entries = log.slice(next, s.config.maxEntriesPerAppend);
@@ -67,9 +70,9 @@ export function sendAppend(s: ServerState, peer: string): void {
     entries,
     commit: s.commitIndex,
   };
-  s.ctx.send(peer, request);
+  s.ctx.send(follower.id, request);
   // Pipelining: assume it arrives; a failure reply resets this.
-  s.nextIndex.set(peer, next + entries.length);
+  follower.next = next + entries.length;
 }
 
 export function onAppend(s: ServerState, from: string, request: AppendRequest): void {
@@ -79,7 +82,7 @@ export function onAppend(s: ServerState, from: string, request: AppendRequest): 
   if (m.term < log.term || s.role === "leader") {
     // A stale leader (the reply's term makes it step down), or — only under `no-step-down` — a
     // second leader of this term. No hint: there is nothing to retry.
-    return reply(s, from, { success: false, matchIndex: 0, hintIndex: 0 });
+    return reply(s, from, false, 0, 0);
   }
   if (s.role === "candidate" || s.leader !== from) becomeFollower(s, m.term, from);
   resetElectionDeadline(s);
@@ -87,11 +90,7 @@ export function onAppend(s: ServerState, from: string, request: AppendRequest): 
     // Entries up to the snapshot are committed, so they match the leader's: skip them.
     const skip = log.snapshotIndex - m.prevIndex;
     if (skip >= m.entries.length) {
-      return reply(s, from, {
-        success: true,
-        matchIndex: m.prevIndex + m.entries.length,
-        hintIndex: 0,
-      });
+      return reply(s, from, true, m.prevIndex + m.entries.length, 0);
     }
     m = {
       ...m,
@@ -101,14 +100,10 @@ export function onAppend(s: ServerState, from: string, request: AppendRequest): 
     };
   }
   if (m.prevIndex > log.lastIndex) {
-    return reply(s, from, { success: false, matchIndex: 0, hintIndex: log.lastIndex + 1 });
+    return reply(s, from, false, 0, log.lastIndex + 1);
   }
   if (log.termAt(m.prevIndex) !== m.prevTerm) {
-    return reply(s, from, {
-      success: false,
-      matchIndex: 0,
-      hintIndex: conflictStart(s, m.prevIndex),
-    });
+    return reply(s, from, false, 0, conflictStart(s, m.prevIndex));
   }
   let index = m.prevIndex;
   for (const entry of m.entries) {
@@ -125,7 +120,7 @@ export function onAppend(s: ServerState, from: string, request: AppendRequest): 
     s.commitIndex = Math.max(s.commitIndex, Math.min(m.commit, index));
     applyCommitted(s);
   }
-  reply(s, from, { success: true, matchIndex: index, hintIndex: 0 });
+  reply(s, from, true, index, 0);
 }
 
 /** A leader's snapshot: taken unless this server has already committed as far. */
@@ -133,7 +128,7 @@ export function onSnapshot(s: ServerState, from: string, m: SnapshotRequest): vo
   observeTerm(s, m.term);
   const log = s.log;
   if (m.term < log.term || s.role === "leader") {
-    return reply(s, from, { success: false, matchIndex: 0, hintIndex: 0 });
+    return reply(s, from, false, 0, 0);
   }
   if (s.role === "candidate" || s.leader !== from) becomeFollower(s, m.term, from);
   resetElectionDeadline(s);
@@ -143,15 +138,23 @@ export function onSnapshot(s: ServerState, from: string, m: SnapshotRequest): vo
     s.sm = RaftStateMachine.restore(snapshot.state);
     s.commitIndex = snapshot.index;
   }
-  reply(s, from, { success: true, matchIndex: snapshot.index, hintIndex: 0 });
+  reply(s, from, true, snapshot.index, 0);
 }
 
 function reply(
   s: ServerState,
   to: string,
-  fields: Pick<AppendReply, "success" | "matchIndex" | "hintIndex">,
+  success: boolean,
+  matchIndex: number,
+  hintIndex: number,
 ): void {
-  const body: AppendReply = { type: "append-reply", term: s.log.term, ...fields };
+  const body: AppendReply = {
+    type: "append-reply",
+    term: s.log.term,
+    success,
+    matchIndex,
+    hintIndex,
+  };
   s.ctx.send(to, body);
 }
 
@@ -166,17 +169,18 @@ function conflictStart(s: ServerState, index: number): number {
 export function onAppendReply(s: ServerState, from: string, m: AppendReply): void {
   observeTerm(s, m.term);
   if (s.role !== "leader" || m.term !== s.log.term) return;
-  const match = s.matchIndex.get(from) ?? 0;
+  const follower = s.followers.get(from);
+  if (follower === undefined) return;
   if (m.success) {
-    if (m.matchIndex > match) {
-      s.matchIndex.set(from, m.matchIndex);
-      if ((s.nextIndex.get(from) ?? 0) < m.matchIndex + 1) s.nextIndex.set(from, m.matchIndex + 1);
+    if (m.matchIndex > follower.match) {
+      follower.match = m.matchIndex;
+      if (follower.next < m.matchIndex + 1) follower.next = m.matchIndex + 1;
       advanceCommit(s);
     }
     // The follower is free: send what was proposed while it was busy. (A late or duplicated
     // reply may free it early; that only puts a second append in flight.)
-    s.awaitingReply.delete(from);
-    if ((s.nextIndex.get(from) ?? 0) <= s.log.lastIndex) sendAppend(s, from);
+    follower.awaitingReply = false;
+    if (follower.next <= s.log.lastIndex) sendAppend(s, follower);
     return;
   }
   if (m.hintIndex === 0) return; // refused outright (see onAppend)
@@ -184,22 +188,34 @@ export function onAppendReply(s: ServerState, from: string, m: AppendReply): voi
   // acknowledged comes from a late reply to an older request — or from a follower that lost
   // acknowledged entries, which only a planted bug allows; either way, resume where it says.
   const hint = Math.max(1, Math.min(m.hintIndex, s.log.lastIndex + 1));
-  if (hint <= match) s.matchIndex.set(from, hint - 1);
-  s.nextIndex.set(from, hint);
-  sendAppend(s, from);
+  if (hint <= follower.match) follower.match = hint - 1;
+  follower.next = hint;
+  sendAppend(s, follower);
 }
 
-/** Commits the highest index a majority holds, if it is of this leader's term. */
+/**
+ * Commits the highest index a majority holds, if it is of this leader's term: the largest index
+ * that at least a majority of the servers hold (the leader holds its whole log).
+ */
 export function advanceCommit(s: ServerState): void {
-  const held = (s.heldScratch ??= new Array<number>(s.peers.length + 1));
-  held[0] = s.log.lastIndex;
-  for (let i = 0; i < s.peers.length; i++) held[i + 1] = s.matchIndex.get(s.peers[i]!) ?? 0;
-  held.sort((a, b) => b - a);
-  const onMajority = held[majorityOf(s.config.servers.length) - 1]!;
+  const majority = majorityOf(s.config.servers.length);
+  const last = s.log.lastIndex;
+  let onMajority = holdersOf(s, last) >= majority ? last : 0;
+  for (const candidate of s.followers.values()) {
+    const index = candidate.match;
+    if (index > onMajority && holdersOf(s, index) >= majority) onMajority = index;
+  }
   if (onMajority <= s.commitIndex) return;
   // Terms never decrease along the log, so if this entry is of an earlier term, so is every
   // entry before it: nothing more can commit until an entry of this term reaches a majority.
   if (s.log.termAt(onMajority) !== s.log.term && !hasBug(s, "commit-old-term")) return;
   s.commitIndex = onMajority;
   applyCommitted(s);
+}
+
+/** How many servers hold the log up to `index`, the leader among them. */
+function holdersOf(s: ServerState, index: number): number {
+  let holders = s.log.lastIndex >= index ? 1 : 0;
+  for (const f of s.followers.values()) if (f.match >= index) holders++;
+  return holders;
 }

@@ -27,16 +27,8 @@ export interface ServerState {
   /** When the election timer runs out, on the monotonic clock; pushed back by a live leader. */
   electionDeadlineMs: number;
   votes: Set<string>;
-  // Leader state, reset when it takes office.
-  readonly nextIndex: Map<string, number>;
-  readonly matchIndex: Map<string, number>;
-  /**
-   * Flow control: the followers whose last append has not been answered yet, and when each
-   * follower was last sent one (monotonic ms). New entries wait for the answer (and go out with
-   * those that arrive meanwhile, in one append); a follower sent nothing lately gets a heartbeat.
-   */
-  readonly awaitingReply: Set<string>;
-  readonly appendSentAtMs: Map<string, number>;
+  /** The leader's view of each follower, reset when it takes office. */
+  readonly followers: Map<string, FollowerProgress>;
   /** Client requests waiting for their command to apply, by `client:seq`. */
   readonly waiters: Map<string, Message[]>;
   readonly leases: RaftLeaderLeases;
@@ -44,8 +36,24 @@ export interface ServerState {
   nextToken: number;
   /** Set when new entries wait for the batch timer (appendBatchMs > 0). */
   batchPending: boolean;
-  /** Reused by the commit rule, which runs on every acknowledgement. */
-  heldScratch?: number[];
+  /** Arms the tick if it is not armed: only candidates and leaders tick (set by RaftServer). */
+  startTick: () => void;
+}
+
+/** What a leader knows of one follower (Raft's nextIndex and matchIndex, and flow control). */
+export interface FollowerProgress {
+  readonly id: string;
+  /** The next entry to send it. */
+  next: number;
+  /** The highest entry it is known to hold. */
+  match: number;
+  /**
+   * Flow control: whether its last append is unanswered, and when it was last sent one
+   * (monotonic ms). New entries wait for the answer and go out with those that arrive
+   * meanwhile, in one append; a follower sent nothing lately gets a heartbeat.
+   */
+  awaitingReply: boolean;
+  sentAtMs: number;
 }
 
 export function newServerState(
@@ -68,14 +76,12 @@ export function newServerState(
     commitIndex: snapshot?.index ?? 0,
     electionDeadlineMs: 0,
     votes: new Set(),
-    nextIndex: new Map(),
-    matchIndex: new Map(),
-    awaitingReply: new Set(),
-    appendSentAtMs: new Map(),
+    followers: new Map(),
     waiters: new Map(),
     leases: new RaftLeaderLeases(ctx.clock),
     nextToken: 0,
     batchPending: false,
+    startTick: () => {},
   };
 }
 
@@ -91,6 +97,7 @@ export function resetElectionDeadline(s: ServerState): void {
 
 export function setRole(s: ServerState, role: RaftRole): void {
   s.role = role;
+  if (role !== "follower") s.startTick();
   s.observer.onRole?.(s.ctx.id, role, s.log.term);
 }
 
