@@ -63,16 +63,14 @@ export function onVoteReply(s: ServerState, from: string, m: VoteReply): void {
 function becomeLeader(s: ServerState): void {
   setRole(s, "leader");
   s.leader = s.ctx.id;
-  s.followers.clear();
-  for (const id of s.peers) {
-    s.followers.set(id, {
-      id,
-      next: s.log.lastIndex + 1,
-      match: 0,
-      awaitingReply: false,
-      sentAtMs: -Infinity,
-    });
-  }
+  s.followers = s.peers.map((id) => ({
+    id,
+    next: s.log.lastIndex + 1,
+    match: 0,
+    awaitingReply: false,
+    sentAtMs: -Infinity,
+    sentAll: false,
+  }));
   s.waiters.clear();
   s.leases.startAll(s.sm);
   // The bug: tokens continue from what this server has applied, which may lag what is committed.

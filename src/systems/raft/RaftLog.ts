@@ -53,19 +53,19 @@ function segmentKey(segment: number): string {
 /**
  * How an entry is stored: a line `<term of the entry before it>|<JSON of [term, command]>`,
  * after the line with the segment's first index. A string, because the disk copies what it is
- * given and a string is the cheapest thing to copy (appending to one is cheap too); the JSON of an
- * entry is made once however many servers store it (in the simulator they share the object a
- * message carried).
+ * given and a string is the cheapest thing to copy (appending to one is cheap too). The line of
+ * an entry is made once however many servers store it: in the simulator they share the object
+ * a message carried, and they store it after the same entry (log matching), so with the same
+ * term before it.
  */
-const ENCODED = new WeakMap<LogEntry, string>();
+const ENCODED = new WeakMap<LogEntry, { prevTerm: number; line: string }>();
 
 function encode(entry: LogEntry, prevTerm: number): string {
-  let json = ENCODED.get(entry);
-  if (json === undefined) {
-    json = JSON.stringify([entry.term, entry.command]);
-    ENCODED.set(entry, json);
-  }
-  return `\n${prevTerm}|${json}`;
+  const cached = ENCODED.get(entry);
+  if (cached !== undefined && cached.prevTerm === prevTerm) return cached.line;
+  const line = `\n${prevTerm}|${JSON.stringify([entry.term, entry.command])}`;
+  ENCODED.set(entry, { prevTerm, line });
+  return line;
 }
 
 function decode(line: string): { prevTerm: number; entry: LogEntry } {
@@ -91,6 +91,8 @@ export class RaftLog {
   private tailKey = "";
   /** Whether the tail segment has appends the disk has not been given yet. */
   private tailDirty = false;
+  /** Whether anything was written to the disk since the last sync. */
+  private unsynced = false;
 
   constructor(
     private readonly storage: Storage,
@@ -155,7 +157,7 @@ export class RaftLog {
     this.votedFor = vote;
     const hard: HardState = { term };
     if (vote !== undefined && this.options.persistVote) hard.vote = vote;
-    this.storage.set(HARD_STATE_KEY, hard);
+    this.write(HARD_STATE_KEY, hard);
     this.sync();
   }
 
@@ -176,7 +178,7 @@ export class RaftLog {
     // The segments after the one the log now ends in go; that one is rewritten.
     const keptUpTo =
       index - 1 > this.snapshotIndex ? segmentOf(index - 1) : segmentOf(this.snapshotIndex + 1) - 1;
-    for (let s = this.tailSegment; s > keptUpTo; s--) this.storage.delete(segmentKey(s));
+    for (let s = this.tailSegment; s > keptUpTo; s--) this.remove(segmentKey(s));
     this.entries.length = index - this.snapshotIndex - 1;
     this.rewriteTail();
   }
@@ -205,15 +207,29 @@ export class RaftLog {
   /** Gives the disk the appends it lacks and makes everything written durable. */
   sync(): void {
     if (this.tailDirty) {
-      this.storage.set(this.tailKey, this.tailText);
+      this.write(this.tailKey, this.tailText);
       this.tailDirty = false;
     }
+    // Nothing written since the last sync (a heartbeat appends nothing): nothing to make durable.
+    if (!this.unsynced) return;
     this.storage.sync();
+    this.unsynced = false;
+  }
+
+  /** Every write goes through here and `remove`, so that `sync` knows whether it has work. */
+  private write(key: string, value: unknown): void {
+    this.storage.set(key, value);
+    this.unsynced = true;
+  }
+
+  private remove(key: string): void {
+    this.storage.delete(key);
+    this.unsynced = true;
   }
 
   /** A new tail segment whose first entry will be `index`; the old tail goes to the disk. */
   private startTail(segment: number, index: number): void {
-    if (this.tailDirty) this.storage.set(this.tailKey, this.tailText);
+    if (this.tailDirty) this.write(this.tailKey, this.tailText);
     this.tailSegment = segment;
     this.tailKey = segmentKey(segment);
     this.tailText = String(index);
@@ -239,7 +255,7 @@ export class RaftLog {
     let text = String(first);
     for (let i = first; i <= last; i++) text += encode(this.entry(i), this.termAt(i - 1));
     this.tailText = text;
-    this.storage.set(this.tailKey, text);
+    this.write(this.tailKey, text);
     this.tailDirty = false;
   }
 
@@ -248,13 +264,13 @@ export class RaftLog {
     const firstSegment = segmentOf(this.snapshotIndex + 1);
     // Segments wholly inside the snapshot go; so does everything after it, when nothing is kept.
     const lastToDelete = rest.length === 0 ? this.tailSegment : segmentOf(snapshot.index + 1) - 1;
-    this.storage.set(SNAPSHOT_KEY, snapshot);
-    this.storage.sync();
-    for (let s = firstSegment; s <= lastToDelete; s++) this.storage.delete(segmentKey(s));
+    this.write(SNAPSHOT_KEY, snapshot);
+    this.sync();
+    for (let s = firstSegment; s <= lastToDelete; s++) this.remove(segmentKey(s));
     this.base = snapshot;
     this.entries = rest;
     if (rest.length === 0) this.tailSegment = -1;
-    this.storage.sync();
+    this.sync();
   }
 
   private load(): void {
@@ -284,12 +300,13 @@ export class RaftLog {
     const tail = this.entries.length === 0 ? -1 : segmentOf(this.lastIndex);
     const kept = segmentOf(this.snapshotIndex + 1);
     for (const segment of segments) {
-      if (segment < kept || segment > tail) this.storage.delete(segmentKey(segment));
+      if (segment < kept || segment > tail) this.remove(segmentKey(segment));
     }
     this.rewriteTail();
     // An entry's term never exceeds its server's term, even when the term was lost unsynced.
     this.currentTerm = Math.max(hard?.term ?? 0, this.lastTerm);
     this.votedFor = this.currentTerm === hard?.term ? hard.vote : undefined;
     this.storage.sync();
+    this.unsynced = false;
   }
 }

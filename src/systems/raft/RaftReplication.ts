@@ -5,6 +5,8 @@
 // and moves on, and a failure reply tells it where to resume. It keeps one append in flight per
 // follower (flow control): entries proposed while a follower's append is unanswered go out
 // together when its reply comes, so under load one append carries several entries. A follower
+// that is catching up (its last append could not carry the whole log) gets the next part with
+// the next heartbeat, or at once after a failure reply. A follower
 // whose reply is lost gets the rest with the next heartbeat, which goes to every follower that
 // has been sent nothing for half a heartbeat interval. An entry is committed when a
 // majority holds it AND it belongs to the leader's own term — an entry of an earlier term on a
@@ -27,12 +29,12 @@ import {
 
 /** Sends every follower what it lacks (an empty append, a heartbeat, if nothing). */
 export function replicateAll(s: ServerState): void {
-  for (const follower of s.followers.values()) sendAppend(s, follower);
+  for (const follower of s.followers) sendAppend(s, follower);
 }
 
 /** Sends new entries to every follower that is not waiting for an answer already. */
 export function replicateNew(s: ServerState): void {
-  for (const follower of s.followers.values()) {
+  for (const follower of s.followers) {
     if (!follower.awaitingReply) sendAppend(s, follower);
   }
 }
@@ -44,7 +46,7 @@ export function replicateNew(s: ServerState): void {
  */
 export function heartbeat(s: ServerState): void {
   const quietMs = s.ctx.clock.monotonicMs() - s.config.heartbeatMs / 2;
-  for (const follower of s.followers.values()) {
+  for (const follower of s.followers) {
     if (follower.sentAtMs <= quietMs) sendAppend(s, follower);
   }
 }
@@ -59,6 +61,7 @@ export function sendAppend(s: ServerState, follower: FollowerProgress): void {
     const request: SnapshotRequest = { type: "snapshot", term: log.term, snapshot: log.snapshot! };
     s.ctx.send(follower.id, request);
     follower.next = log.snapshotIndex + 1;
+    follower.sentAll = false;
     return;
   }
   const entries = log.slice(next, s.config.maxEntriesPerAppend);
@@ -73,6 +76,7 @@ export function sendAppend(s: ServerState, follower: FollowerProgress): void {
   s.ctx.send(follower.id, request);
   // Pipelining: assume it arrives; a failure reply resets this.
   follower.next = next + entries.length;
+  follower.sentAll = follower.next > log.lastIndex;
 }
 
 export function onAppend(s: ServerState, from: string, request: AppendRequest): void {
@@ -169,7 +173,7 @@ function conflictStart(s: ServerState, index: number): number {
 export function onAppendReply(s: ServerState, from: string, m: AppendReply): void {
   observeTerm(s, m.term);
   if (s.role !== "leader" || m.term !== s.log.term) return;
-  const follower = s.followers.get(from);
+  const follower = s.followers.find((f) => f.id === from);
   if (follower === undefined) return;
   if (m.success) {
     if (m.matchIndex > follower.match) {
@@ -178,9 +182,10 @@ export function onAppendReply(s: ServerState, from: string, m: AppendReply): voi
       advanceCommit(s);
     }
     // The follower is free: send what was proposed while it was busy. (A late or duplicated
-    // reply may free it early; that only puts a second append in flight.)
+    // reply may free it early; that only puts a second append in flight.) A follower catching
+    // up gets the rest with the next heartbeat.
     follower.awaitingReply = false;
-    if (follower.next <= s.log.lastIndex) sendAppend(s, follower);
+    if (follower.sentAll && follower.next <= s.log.lastIndex) sendAppend(s, follower);
     return;
   }
   if (m.hintIndex === 0) return; // refused outright (see onAppend)
@@ -201,7 +206,7 @@ export function advanceCommit(s: ServerState): void {
   const majority = majorityOf(s.config.servers.length);
   const last = s.log.lastIndex;
   let onMajority = holdersOf(s, last) >= majority ? last : 0;
-  for (const candidate of s.followers.values()) {
+  for (const candidate of s.followers) {
     const index = candidate.match;
     if (index > onMajority && holdersOf(s, index) >= majority) onMajority = index;
   }
@@ -216,6 +221,6 @@ export function advanceCommit(s: ServerState): void {
 /** How many servers hold the log up to `index`, the leader among them. */
 function holdersOf(s: ServerState, index: number): number {
   let holders = s.log.lastIndex >= index ? 1 : 0;
-  for (const f of s.followers.values()) if (f.match >= index) holders++;
+  for (const f of s.followers) if (f.match >= index) holders++;
   return holders;
 }

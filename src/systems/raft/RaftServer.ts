@@ -31,11 +31,17 @@ export function raftServer(options: RaftConfigOptions, observer: RaftObserver = 
     const s = newServerState(ctx, config, observer);
     return {
       onStart() {
+        // The tick keeps one grid from the start, stopped or not: a new candidate's first
+        // tick comes anywhere from 0 to one interval after it stands, as it would if followers
+        // ticked too (asking again soon after standing matters when votes are lost).
         let ticking = false;
+        const originMs = ctx.clock.monotonicMs();
         s.startTick = () => {
           if (ticking) return;
           ticking = true;
-          armTick(s, () => (ticking = false));
+          const intervalMs = config.heartbeatMs;
+          const sinceMs = ctx.clock.monotonicMs() - originMs;
+          armTick(s, intervalMs - (sinceMs % intervalMs), () => (ticking = false));
         };
         resetElectionDeadline(s);
         armElectionTimer(s);
@@ -76,12 +82,12 @@ function armElectionTimer(s: ServerState): void {
 }
 
 /** Ticks every heartbeat interval while its server leads or stands for election. */
-function armTick(s: ServerState, stopped: () => void): void {
-  s.ctx.setTimer(s.config.heartbeatMs, () => {
+function armTick(s: ServerState, delayMs: number, stopped: () => void): void {
+  s.ctx.setTimer(delayMs, () => {
     if (s.role === "follower") return stopped();
     if (s.role === "leader") leaderTick(s);
     else requestVotes(s);
-    armTick(s, stopped);
+    armTick(s, s.config.heartbeatMs, stopped);
   });
 }
 

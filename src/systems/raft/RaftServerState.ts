@@ -27,8 +27,8 @@ export interface ServerState {
   /** When the election timer runs out, on the monotonic clock; pushed back by a live leader. */
   electionDeadlineMs: number;
   votes: Set<string>;
-  /** The leader's view of each follower, reset when it takes office. */
-  readonly followers: Map<string, FollowerProgress>;
+  /** The leader's view of each follower, in `peers` order; reset when it takes office. */
+  followers: FollowerProgress[];
   /** Client requests waiting for their command to apply, by `client:seq`. */
   readonly waiters: Map<string, Message[]>;
   readonly leases: RaftLeaderLeases;
@@ -54,6 +54,12 @@ export interface FollowerProgress {
    */
   awaitingReply: boolean;
   sentAtMs: number;
+  /**
+   * Whether its last append carried the leader's whole log. If so, what it lacks now was
+   * proposed since, and goes out with its reply; if not, it is catching up, one append per
+   * heartbeat (or per failure reply).
+   */
+  sentAll: boolean;
 }
 
 export function newServerState(
@@ -76,7 +82,7 @@ export function newServerState(
     commitIndex: snapshot?.index ?? 0,
     electionDeadlineMs: 0,
     votes: new Set(),
-    followers: new Map(),
+    followers: [],
     waiters: new Map(),
     leases: new RaftLeaderLeases(ctx.clock),
     nextToken: 0,
