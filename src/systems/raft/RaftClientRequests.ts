@@ -23,13 +23,15 @@ export function onClientRequest(s: ServerState, message: Message, m: ClientReque
     // The bug: answer from local state, without checking that this server still leads.
     return s.ctx.reply(message, { ok: true, result: { f: "get", value: s.sm.read(m.op.key) } });
   }
-  const key = `${m.client}:${m.seq}`;
-  const waiting = s.waiters.get(key);
-  if (waiting !== undefined) {
-    waiting.push(message);
+  const waiting = s.waiters.get(m.client);
+  if (waiting !== undefined && waiting.seq === m.seq) {
+    waiting.requests.push(message);
     return;
   }
-  s.waiters.set(key, [message]);
+  // A late copy of an older command is proposed again, unanswered: its client has moved on.
+  if (waiting === undefined || m.seq > waiting.seq) {
+    s.waiters.set(m.client, { seq: m.seq, requests: [message] });
+  }
   let op = m.op;
   // The bug: the leader numbers grants itself, from a counter that restarts at each election.
   if (op.f === "acquire" && hasBug(s, "token-reset")) op = { ...op, token: s.nextToken++ };

@@ -54,17 +54,27 @@ function segmentKey(segment: number): string {
  * How an entry is stored: a line `<term of the entry before it>|<JSON of [term, command]>`,
  * after the line with the segment's first index. A string, because the disk copies what it is
  * given and a string is the cheapest thing to copy (appending to one is cheap too). The line of
- * an entry is made once however many servers store it: in the simulator they share the object
- * a message carried, and they store it after the same entry (log matching), so with the same
- * term before it.
+ * a new entry is made once however many servers store it: in the simulator they share the
+ * object a message carried, and they store it after the same entry (log matching), so with the
+ * same term before it; they store it within moments of each other, so a small ring of the
+ * lines made last finds it (a miss only costs making it again).
  */
-const ENCODED = new WeakMap<LogEntry, { prevTerm: number; line: string }>();
+const RECENT = 64;
+const recentEntries: (LogEntry | undefined)[] = new Array<LogEntry | undefined>(RECENT);
+const recentLines: string[] = new Array<string>(RECENT).fill("");
+const recentPrevTerms: number[] = new Array<number>(RECENT).fill(-1);
+let recentNext = 0;
 
 function encode(entry: LogEntry, prevTerm: number): string {
-  const cached = ENCODED.get(entry);
-  if (cached !== undefined && cached.prevTerm === prevTerm) return cached.line;
+  for (let k = 1; k <= RECENT; k++) {
+    const i = (recentNext - k + RECENT) % RECENT;
+    if (recentEntries[i] === entry && recentPrevTerms[i] === prevTerm) return recentLines[i]!;
+  }
   const line = `\n${prevTerm}|${JSON.stringify([entry.term, entry.command])}`;
-  ENCODED.set(entry, { prevTerm, line });
+  recentEntries[recentNext] = entry;
+  recentLines[recentNext] = line;
+  recentPrevTerms[recentNext] = prevTerm;
+  recentNext = (recentNext + 1) % RECENT;
   return line;
 }
 

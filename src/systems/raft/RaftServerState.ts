@@ -29,8 +29,11 @@ export interface ServerState {
   votes: Set<string>;
   /** The leader's view of each follower, in `peers` order; reset when it takes office. */
   followers: FollowerProgress[];
-  /** Client requests waiting for their command to apply, by `client:seq`. */
-  readonly waiters: Map<string, Message[]>;
+  /**
+   * Client requests waiting for their command to apply, by client: a client has one command in
+   * flight, so only its latest (highest `seq`) is waited for; `requests` are its copies.
+   */
+  readonly waiters: Map<string, { seq: number; requests: Message[] }>;
   readonly leases: RaftLeaderLeases;
   /** Only under the `token-reset` bug: the leader's own token counter. */
   nextToken: number;
@@ -155,11 +158,12 @@ export function applyCommitted(s: ServerState): void {
     if (s.role !== "leader") continue;
     s.leases.onApplied(index, entry.command.op, result);
     if (s.waiters.size === 0) continue;
-    const key = `${entry.command.client}:${entry.command.seq}`;
-    const waiting = s.waiters.get(key);
-    if (waiting === undefined) continue;
-    s.waiters.delete(key);
-    if (result !== undefined) for (const m of waiting) s.ctx.reply(m, { ok: true, result });
+    const { client, seq } = entry.command;
+    const waiting = s.waiters.get(client);
+    if (waiting === undefined || waiting.seq !== seq) continue;
+    s.waiters.delete(client);
+    if (result !== undefined)
+      for (const m of waiting.requests) s.ctx.reply(m, { ok: true, result });
   }
   compactIfDue(s);
 }
