@@ -29,12 +29,14 @@ import {
 
 /** Sends every follower what it lacks (an empty append, a heartbeat, if nothing). */
 export function replicateAll(s: ServerState): void {
-  for (const follower of s.followers) sendAppend(s, follower);
+  for (let i = 0; i < s.followers.length; i++) sendAppend(s, s.followers[i]!);
 }
 
 /** Sends new entries to every follower that is not waiting for an answer already. */
 export function replicateNew(s: ServerState): void {
-  for (const follower of s.followers) {
+  // Indexed loops here and below: these run on every message, and a for-of can allocate.
+  for (let i = 0; i < s.followers.length; i++) {
+    const follower = s.followers[i]!;
     if (!follower.awaitingReply) sendAppend(s, follower);
   }
 }
@@ -46,7 +48,8 @@ export function replicateNew(s: ServerState): void {
  */
 export function heartbeat(s: ServerState): void {
   const quietMs = s.ctx.clock.monotonicMs() - s.config.heartbeatMs / 2;
-  for (const follower of s.followers) {
+  for (let i = 0; i < s.followers.length; i++) {
+    const follower = s.followers[i]!;
     if (follower.sentAtMs <= quietMs) sendAppend(s, follower);
   }
 }
@@ -110,7 +113,8 @@ export function onAppend(s: ServerState, from: string, request: AppendRequest): 
     return reply(s, from, false, 0, conflictStart(s, m.prevIndex));
   }
   let index = m.prevIndex;
-  for (const entry of m.entries) {
+  for (let k = 0; k < m.entries.length; k++) {
+    const entry = m.entries[k]!;
     index++;
     if (index <= log.lastIndex) {
       if (log.termAt(index) === entry.term) continue; // already held: never truncate on a stale request
@@ -206,8 +210,8 @@ export function advanceCommit(s: ServerState): void {
   const majority = majorityOf(s.config.servers.length);
   const last = s.log.lastIndex;
   let onMajority = holdersOf(s, last) >= majority ? last : 0;
-  for (const candidate of s.followers) {
-    const index = candidate.match;
+  for (let i = 0; i < s.followers.length; i++) {
+    const index = s.followers[i]!.match;
     if (index > onMajority && holdersOf(s, index) >= majority) onMajority = index;
   }
   if (onMajority <= s.commitIndex) return;
@@ -221,6 +225,6 @@ export function advanceCommit(s: ServerState): void {
 /** How many servers hold the log up to `index`, the leader among them. */
 function holdersOf(s: ServerState, index: number): number {
   let holders = s.log.lastIndex >= index ? 1 : 0;
-  for (const f of s.followers) if (f.match >= index) holders++;
+  for (let i = 0; i < s.followers.length; i++) if (s.followers[i]!.match >= index) holders++;
   return holders;
 }
