@@ -2,6 +2,9 @@
 // second between them, for one simulated hour, under a fault schedule drawn by the swarm generator
 // for the whole hour (partitions, crashes, pauses, clock faults, loss, duplication). Prints the
 // wall time, the events and operations simulated, and the ratio of simulated to wall time.
+// Before the leader's flow control and the segmented log (commits cbe74a6..12c3cc5), this script
+// on the same machine, in the same minutes, gave: 321,918 operations ok, 4,936,352 events (15.3
+// per operation), CPU 11.1-11.5 s (312-323x per CPU second), wall 11.8-14.4 s (250-305x).
 
 import { performance } from "node:perf_hooks";
 import { Rng } from "../src/core/Rng.js";
@@ -78,7 +81,8 @@ export async function run(): Promise<void> {
   );
   console.log(
     `  ${r.ok.toLocaleString("en-US")} operations ok, ${r.notOk.toLocaleString("en-US")} failed or unknown; ` +
-      `${r.events.toLocaleString("en-US")} events (${(r.events / r.wallSeconds / 1e6).toFixed(2)} M/s)`,
+      `${r.events.toLocaleString("en-US")} events, ${(r.events / r.ok).toFixed(1)} per ok operation ` +
+      `(${(r.events / r.wallSeconds / 1e6).toFixed(2)} M/s)`,
   );
   console.log(
     `  wall time ${r.wallSeconds.toFixed(1)} s: ${ratio.toFixed(0)}x real time (target >= 1,000x); ` +

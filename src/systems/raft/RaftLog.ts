@@ -70,7 +70,7 @@ function encode(entry: LogEntry, prevTerm: number): string {
     const i = (recentNext - k + RECENT) % RECENT;
     if (recentEntries[i] === entry && recentPrevTerms[i] === prevTerm) return recentLines[i]!;
   }
-  const line = `\n${prevTerm}|${JSON.stringify([entry.term, entry.command])}`;
+  const line = `\n${prevTerm}|[${entry.term},${JSON.stringify(entry.command)}]`;
   recentEntries[recentNext] = entry;
   recentLines[recentNext] = line;
   recentPrevTerms[recentNext] = prevTerm;
