@@ -2,16 +2,18 @@
 // entries from where it believes the follower's log ends, with the index and term of the entry
 // before them; the follower takes them only if it holds that entry too (log matching), replacing
 // any conflicting suffix, and syncs before it says yes. The leader pipelines: it assumes success
-// and moves on, and a failure reply tells it where to resume. It keeps one append in flight per
-// follower (flow control): entries proposed while a follower's append is unanswered go out
-// together when its reply comes, so under load one append carries several entries. A follower
-// that is catching up (its last append could not carry the whole log) gets the next part with
-// the next heartbeat, or at once after a failure reply. A follower
-// whose reply is lost gets the rest with the next heartbeat, which goes to every follower that
-// has been sent nothing for half a heartbeat interval. An entry is committed when a
-// majority holds it AND it belongs to the leader's own term — an entry of an earlier term on a
-// majority can still be overwritten by a later leader (the paper's Figure 8); it commits only
-// together with one of the current term.
+// and moves on, and a failure reply tells it where to resume.
+//
+// Flow control: the leader keeps one append in flight per follower. Entries proposed while a
+// follower's append is unanswered go out together when its reply comes, so under load one append
+// carries several entries. A follower that is catching up (its last append could not carry the
+// whole log) gets the next part with the next heartbeat, or at once after a failure reply. The
+// heartbeat goes to every follower sent nothing for half a heartbeat interval, so it also
+// replaces an append whose reply was lost.
+//
+// An entry is committed when a majority holds it AND it belongs to the leader's own term — an
+// entry of an earlier term on a majority can still be overwritten by a later leader (the paper's
+// Figure 8); it commits only together with one of the current term.
 
 import { majorityOf } from "./RaftConfig.js";
 import type { AppendReply, AppendRequest, SnapshotRequest } from "./RaftMessages.js";
