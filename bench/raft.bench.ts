@@ -2,9 +2,11 @@
 // second between them, for one simulated hour, under a fault schedule drawn by the swarm generator
 // for the whole hour (partitions, crashes, pauses, clock faults, loss, duplication). Prints the
 // wall time, the events and operations simulated, and the ratio of simulated to wall time.
-// Before the leader's flow control and the segmented log (commits cbe74a6..12c3cc5), this script
-// on the same machine, in the same minutes, gave: 321,918 operations ok, 4,936,352 events (15.3
-// per operation), CPU 11.1-11.5 s (312-323x per CPU second), wall 11.8-14.4 s (250-305x).
+// Before the leader's flow control and the segmented log (the Raft service as of f3482ea), this
+// script on the same machine gave 321,918 operations ok and 4,936,352 events (15.3 per ok
+// operation); on a quiet machine, CPU 11.9-12.5 s (287-304x per CPU second) and wall 10.8-12.1 s
+// (298-333x), where the service after them took CPU 6.1-6.8 s and wall 6.1-6.2 s (2,707,432
+// events, 8.5 per ok operation).
 
 import { performance } from "node:perf_hooks";
 import { Rng } from "../src/core/Rng.js";
