@@ -103,12 +103,12 @@ export class RaftClient {
     this.turn = ctx.random.int(this.servers.length);
   }
 
-  async get(key: string): Promise<RaftOutcome<KvValue>> {
-    return map(await this.call({ f: "get", key }), (r) => (r.f === "get" ? r.value : null));
+  get(key: string): Promise<RaftOutcome<KvValue>> {
+    return this.run({ f: "get", key }, valueOf);
   }
 
-  async put(key: string, value: KvValue): Promise<RaftOutcome<null>> {
-    return map(await this.call({ f: "put", key, value }), () => null);
+  put(key: string, value: KvValue): Promise<RaftOutcome<null>> {
+    return this.run({ f: "put", key, value }, nothing);
   }
 
   /** The lock, or `heldBy` when another client holds it. */
@@ -140,7 +140,12 @@ export class RaftClient {
   }
 
   /** Runs one operation to an outcome, retrying with the same idempotency key. */
-  async call(op: RaftOperation): Promise<RaftOutcome<RaftResult>> {
+  call(op: RaftOperation): Promise<RaftOutcome<RaftResult>> {
+    return this.run(op, same);
+  }
+
+  /** `call`, with `output` applied to the result: no second promise per operation. */
+  private async run<R>(op: RaftOperation, output: (r: RaftResult) => R): Promise<RaftOutcome<R>> {
     const ctx = this.ctx;
     const request: ClientRequest = { type: "client", client: this.id, seq: ++this.seq, op };
     const startMs = ctx.clock.monotonicMs();
@@ -165,7 +170,7 @@ export class RaftClient {
       }
       if (reply.ok) {
         this.leader = target;
-        return { status: "ok", result: reply.result };
+        return { status: "ok", result: output(reply.result) };
       }
       this.leader = undefined;
       const hint = reply.leader;
@@ -194,6 +199,10 @@ export class RaftClient {
     return { name, token, expiresAtMs: lease.safeEndMs, lease };
   }
 }
+
+const same = (r: RaftResult): RaftResult => r;
+const valueOf = (r: RaftResult): KvValue => (r.f === "get" ? r.value : null);
+const nothing = (): null => null;
 
 function map<A, B>(outcome: RaftOutcome<A>, f: (a: A) => B): RaftOutcome<B> {
   return outcome.status === "ok" ? { status: "ok", result: f(outcome.result) } : outcome;

@@ -8,7 +8,7 @@
 import type { Message } from "../../sim/NodeApi.js";
 import type { LogEntry, RaftCommand } from "./RaftCommands.js";
 import type { ClientReply, ClientRequest } from "./RaftMessages.js";
-import { advanceCommit, replicateAll, sendAppend } from "./RaftReplication.js";
+import { advanceCommit, heartbeat, replicateNew } from "./RaftReplication.js";
 import { hasBug, syncBeforeAnswering, type ServerState } from "./RaftServerState.js";
 
 export function onClientRequest(s: ServerState, message: Message, m: ClientRequest): void {
@@ -23,13 +23,15 @@ export function onClientRequest(s: ServerState, message: Message, m: ClientReque
     // The bug: answer from local state, without checking that this server still leads.
     return s.ctx.reply(message, { ok: true, result: { f: "get", value: s.sm.read(m.op.key) } });
   }
-  const key = `${m.client}:${m.seq}`;
-  const waiting = s.waiters.get(key);
-  if (waiting !== undefined) {
-    waiting.push(message);
+  const waiting = s.waiters.get(m.client);
+  if (waiting !== undefined && waiting.seq === m.seq) {
+    waiting.requests.push(message);
     return;
   }
-  s.waiters.set(key, [message]);
+  // A late copy of an older command is proposed again, unanswered: its client has moved on.
+  if (waiting === undefined || m.seq > waiting.seq) {
+    s.waiters.set(m.client, { seq: m.seq, requests: [message] });
+  }
   let op = m.op;
   // The bug: the leader numbers grants itself, from a counter that restarts at each election.
   if (op.f === "acquire" && hasBug(s, "token-reset")) op = { ...op, token: s.nextToken++ };
@@ -43,11 +45,8 @@ export function propose(s: ServerState, command: RaftCommand): void {
   syncBeforeAnswering(s);
   if (s.peers.length === 0) return advanceCommit(s);
   if (s.config.appendBatchMs > 0) return scheduleBatch(s);
-  // Followers the leader believes up to date get just the new entry; the others catch up on
-  // their own replies or the next heartbeat.
-  for (const peer of s.peers) {
-    if (s.nextIndex.get(peer) === s.log.lastIndex) sendAppend(s, peer);
-  }
+  // Followers waiting for nothing get the new entry now; the others with their next reply.
+  replicateNew(s);
 }
 
 /** Group commit: what is proposed within `appendBatchMs` goes out in one append per follower. */
@@ -55,9 +54,9 @@ function scheduleBatch(s: ServerState): void {
   if (s.batchPending) return;
   s.batchPending = true;
   s.ctx.setTimer(s.config.appendBatchMs, () => {
-    if (!s.batchPending) return; // a heartbeat took them already
+    if (!s.batchPending) return; // stepped down meanwhile
     s.batchPending = false;
-    if (s.role === "leader") replicateAll(s);
+    if (s.role === "leader") replicateNew(s);
   });
 }
 
@@ -66,6 +65,5 @@ export function leaderTick(s: ServerState): void {
   for (const lease of s.leases.takeExpired()) {
     propose(s, { client: "", seq: 0, op: { f: "expire", ...lease } });
   }
-  s.batchPending = false;
-  replicateAll(s);
+  heartbeat(s);
 }

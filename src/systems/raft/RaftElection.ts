@@ -63,10 +63,14 @@ export function onVoteReply(s: ServerState, from: string, m: VoteReply): void {
 function becomeLeader(s: ServerState): void {
   setRole(s, "leader");
   s.leader = s.ctx.id;
-  for (const peer of s.peers) {
-    s.nextIndex.set(peer, s.log.lastIndex + 1);
-    s.matchIndex.set(peer, 0);
-  }
+  s.followers = s.peers.map((id) => ({
+    id,
+    next: s.log.lastIndex + 1,
+    match: 0,
+    awaitingReply: false,
+    sentAtMs: -Infinity,
+    sentAll: false,
+  }));
   s.waiters.clear();
   s.leases.startAll(s.sm);
   // The bug: tokens continue from what this server has applied, which may lag what is committed.

@@ -57,21 +57,51 @@ describe("RaftLog", () => {
     }
   });
 
+  it("recovers a chained log with every synced entry whatever subset of an unsynced truncation across segments survives", () => {
+    for (let seed = 0; seed < 200; seed++) {
+      const disk = new StableStorage("random-subset");
+      const log = new RaftLog(disk, { persistVote: true });
+      for (let i = 1; i <= 70; i++) log.append(entry(1, i)); // three segments
+      log.sync();
+      log.truncateFrom(20);
+      for (let i = 20; i <= 50; i++) log.append(entry(2, i)); // the first segment's end on disk
+      disk.crash(Rng.fromSeed(seed));
+      const recovered = terms(new RaftLog(disk, { persistVote: true }));
+      expect(recovered.length).toBeGreaterThanOrEqual(19);
+      const old = Array.from({ length: 70 }, () => 1);
+      const replaced = [
+        ...Array.from({ length: 19 }, () => 1),
+        ...Array.from({ length: 31 }, () => 2),
+      ];
+      const isPrefix = (of: number[]) => recovered.every((t, i) => of[i] === t);
+      expect(isPrefix(old) || isPrefix(replaced), `seed ${seed}: ${recovered}`).toBe(true);
+    }
+  });
+
   it("compacts applied entries into a snapshot that recovery starts from, and installs a leader's snapshot", () => {
     const disk = new StableStorage("lose-all");
     const log = new RaftLog(disk, { persistVote: true });
-    for (const [i, t] of [1, 1, 2, 2].entries()) log.append(entry(t, i + 1));
+    for (let i = 1; i <= 70; i++) log.append(entry(i <= 66 ? 1 : 2, i));
     log.sync();
     const state = new RaftStateMachine().snapshot();
-    log.compact({ index: 3, term: 2, state });
-    expect([log.snapshotIndex, log.lastIndex, log.termAt(3), log.termAt(2)]).toEqual([3, 4, 2, -2]);
+    log.compact({ index: 67, term: 2, state });
+    expect([log.snapshotIndex, log.lastIndex, log.termAt(68), log.termAt(66)]).toEqual([
+      67, 70, 2, -2,
+    ]);
     disk.crash(Rng.fromSeed(1));
     const recovered = new RaftLog(disk, { persistVote: true });
-    expect([recovered.snapshotIndex, recovered.lastIndex, recovered.termAt(4)]).toEqual([3, 4, 2]);
-    expect(disk.keys().filter((k) => k.startsWith("raft/log/"))).toEqual(["raft/log/4"]);
+    expect([recovered.snapshotIndex, recovered.lastIndex, recovered.termAt(70)]).toEqual([
+      67, 70, 2,
+    ]);
+    // Only the segment of indexes 65 to 96 is left: the two before it were inside the snapshot.
+    expect(disk.keys().filter((k) => k.startsWith("raft/log/"))).toEqual(["raft/log/2"]);
     // A leader's snapshot that this log does not continue replaces all of it.
-    recovered.install({ index: 9, term: 5, state });
-    expect([recovered.snapshotIndex, recovered.lastIndex, recovered.lastTerm]).toEqual([9, 9, 5]);
+    recovered.install({ index: 99, term: 5, state });
+    expect([recovered.snapshotIndex, recovered.lastIndex, recovered.lastTerm]).toEqual([99, 99, 5]);
     expect(disk.keys().filter((k) => k.startsWith("raft/log/"))).toEqual([]);
+    recovered.append(entry(5, 100));
+    recovered.sync();
+    disk.crash(Rng.fromSeed(1));
+    expect(terms(new RaftLog(disk, { persistVote: true })).slice(99)).toEqual([5]);
   });
 });

@@ -2,10 +2,18 @@
 // entries from where it believes the follower's log ends, with the index and term of the entry
 // before them; the follower takes them only if it holds that entry too (log matching), replacing
 // any conflicting suffix, and syncs before it says yes. The leader pipelines: it assumes success
-// and moves on, and a failure reply tells it where to resume. An entry is committed when a
-// majority holds it AND it belongs to the leader's own term — an entry of an earlier term on a
-// majority can still be overwritten by a later leader (the paper's Figure 8); it commits only
-// together with one of the current term.
+// and moves on, and a failure reply tells it where to resume.
+//
+// Flow control: the leader keeps one append in flight per follower. Entries proposed while a
+// follower's append is unanswered go out together when its reply comes, so under load one append
+// carries several entries. A follower that is catching up (its last append could not carry the
+// whole log) gets the next part with the next heartbeat, or at once after a failure reply. The
+// heartbeat goes to every follower sent nothing for half a heartbeat interval, so it also
+// replaces an append whose reply was lost.
+//
+// An entry is committed when a majority holds it AND it belongs to the leader's own term — an
+// entry of an earlier term on a majority can still be overwritten by a later leader (the paper's
+// Figure 8); it commits only together with one of the current term.
 
 import { majorityOf } from "./RaftConfig.js";
 import type { AppendReply, AppendRequest, SnapshotRequest } from "./RaftMessages.js";
@@ -17,22 +25,48 @@ import {
   observeTerm,
   resetElectionDeadline,
   syncBeforeAnswering,
+  type FollowerProgress,
   type ServerState,
 } from "./RaftServerState.js";
 
 /** Sends every follower what it lacks (an empty append, a heartbeat, if nothing). */
 export function replicateAll(s: ServerState): void {
-  for (const peer of s.peers) sendAppend(s, peer);
+  for (let i = 0; i < s.followers.length; i++) sendAppend(s, s.followers[i]!);
 }
 
-export function sendAppend(s: ServerState, peer: string): void {
+/** Sends new entries to every follower that is not waiting for an answer already. */
+export function replicateNew(s: ServerState): void {
+  // Indexed loops here and below: these run on every message, and a for-of can allocate.
+  for (let i = 0; i < s.followers.length; i++) {
+    const follower = s.followers[i]!;
+    if (!follower.awaitingReply) sendAppend(s, follower);
+  }
+}
+
+/**
+ * The leader's heartbeat: an append to every follower sent nothing for half a heartbeat
+ * interval, so that no follower goes longer than 1.5 intervals without one. An append whose
+ * answer is overdue is assumed lost, and this one replaces it.
+ */
+export function heartbeat(s: ServerState): void {
+  const quietMs = s.ctx.clock.monotonicMs() - s.config.heartbeatMs / 2;
+  for (let i = 0; i < s.followers.length; i++) {
+    const follower = s.followers[i]!;
+    if (follower.sentAtMs <= quietMs) sendAppend(s, follower);
+  }
+}
+
+export function sendAppend(s: ServerState, follower: FollowerProgress): void {
   const log = s.log;
-  const next = Math.min(s.nextIndex.get(peer) ?? log.lastIndex + 1, log.lastIndex + 1);
+  follower.awaitingReply = true;
+  follower.sentAtMs = s.ctx.clock.monotonicMs();
+  const next = Math.min(follower.next, log.lastIndex + 1);
   if (next <= log.snapshotIndex) {
     // The follower needs entries this leader has compacted away: send the snapshot instead.
     const request: SnapshotRequest = { type: "snapshot", term: log.term, snapshot: log.snapshot! };
-    s.ctx.send(peer, request);
-    s.nextIndex.set(peer, log.snapshotIndex + 1);
+    s.ctx.send(follower.id, request);
+    follower.next = log.snapshotIndex + 1;
+    follower.sentAll = false;
     return;
   }
   const entries = log.slice(next, s.config.maxEntriesPerAppend);
@@ -44,9 +78,10 @@ export function sendAppend(s: ServerState, peer: string): void {
     entries,
     commit: s.commitIndex,
   };
-  s.ctx.send(peer, request);
+  s.ctx.send(follower.id, request);
   // Pipelining: assume it arrives; a failure reply resets this.
-  s.nextIndex.set(peer, next + entries.length);
+  follower.next = next + entries.length;
+  follower.sentAll = follower.next > log.lastIndex;
 }
 
 export function onAppend(s: ServerState, from: string, request: AppendRequest): void {
@@ -56,7 +91,7 @@ export function onAppend(s: ServerState, from: string, request: AppendRequest): 
   if (m.term < log.term || s.role === "leader") {
     // A stale leader (the reply's term makes it step down), or — only under `no-step-down` — a
     // second leader of this term. No hint: there is nothing to retry.
-    return reply(s, from, { success: false, matchIndex: 0, hintIndex: 0 });
+    return reply(s, from, false, 0, 0);
   }
   if (s.role === "candidate" || s.leader !== from) becomeFollower(s, m.term, from);
   resetElectionDeadline(s);
@@ -64,11 +99,7 @@ export function onAppend(s: ServerState, from: string, request: AppendRequest): 
     // Entries up to the snapshot are committed, so they match the leader's: skip them.
     const skip = log.snapshotIndex - m.prevIndex;
     if (skip >= m.entries.length) {
-      return reply(s, from, {
-        success: true,
-        matchIndex: m.prevIndex + m.entries.length,
-        hintIndex: 0,
-      });
+      return reply(s, from, true, m.prevIndex + m.entries.length, 0);
     }
     m = {
       ...m,
@@ -78,17 +109,14 @@ export function onAppend(s: ServerState, from: string, request: AppendRequest): 
     };
   }
   if (m.prevIndex > log.lastIndex) {
-    return reply(s, from, { success: false, matchIndex: 0, hintIndex: log.lastIndex + 1 });
+    return reply(s, from, false, 0, log.lastIndex + 1);
   }
   if (log.termAt(m.prevIndex) !== m.prevTerm) {
-    return reply(s, from, {
-      success: false,
-      matchIndex: 0,
-      hintIndex: conflictStart(s, m.prevIndex),
-    });
+    return reply(s, from, false, 0, conflictStart(s, m.prevIndex));
   }
   let index = m.prevIndex;
-  for (const entry of m.entries) {
+  for (let k = 0; k < m.entries.length; k++) {
+    const entry = m.entries[k]!;
     index++;
     if (index <= log.lastIndex) {
       if (log.termAt(index) === entry.term) continue; // already held: never truncate on a stale request
@@ -102,7 +130,7 @@ export function onAppend(s: ServerState, from: string, request: AppendRequest): 
     s.commitIndex = Math.max(s.commitIndex, Math.min(m.commit, index));
     applyCommitted(s);
   }
-  reply(s, from, { success: true, matchIndex: index, hintIndex: 0 });
+  reply(s, from, true, index, 0);
 }
 
 /** A leader's snapshot: taken unless this server has already committed as far. */
@@ -110,7 +138,7 @@ export function onSnapshot(s: ServerState, from: string, m: SnapshotRequest): vo
   observeTerm(s, m.term);
   const log = s.log;
   if (m.term < log.term || s.role === "leader") {
-    return reply(s, from, { success: false, matchIndex: 0, hintIndex: 0 });
+    return reply(s, from, false, 0, 0);
   }
   if (s.role === "candidate" || s.leader !== from) becomeFollower(s, m.term, from);
   resetElectionDeadline(s);
@@ -120,15 +148,23 @@ export function onSnapshot(s: ServerState, from: string, m: SnapshotRequest): vo
     s.sm = RaftStateMachine.restore(snapshot.state);
     s.commitIndex = snapshot.index;
   }
-  reply(s, from, { success: true, matchIndex: snapshot.index, hintIndex: 0 });
+  reply(s, from, true, snapshot.index, 0);
 }
 
 function reply(
   s: ServerState,
   to: string,
-  fields: Pick<AppendReply, "success" | "matchIndex" | "hintIndex">,
+  success: boolean,
+  matchIndex: number,
+  hintIndex: number,
 ): void {
-  const body: AppendReply = { type: "append-reply", term: s.log.term, ...fields };
+  const body: AppendReply = {
+    type: "append-reply",
+    term: s.log.term,
+    success,
+    matchIndex,
+    hintIndex,
+  };
   s.ctx.send(to, body);
 }
 
@@ -143,12 +179,19 @@ function conflictStart(s: ServerState, index: number): number {
 export function onAppendReply(s: ServerState, from: string, m: AppendReply): void {
   observeTerm(s, m.term);
   if (s.role !== "leader" || m.term !== s.log.term) return;
-  const match = s.matchIndex.get(from) ?? 0;
+  const follower = s.followers.find((f) => f.id === from);
+  if (follower === undefined) return;
   if (m.success) {
-    if (m.matchIndex <= match) return;
-    s.matchIndex.set(from, m.matchIndex);
-    if ((s.nextIndex.get(from) ?? 0) < m.matchIndex + 1) s.nextIndex.set(from, m.matchIndex + 1);
-    advanceCommit(s);
+    if (m.matchIndex > follower.match) {
+      follower.match = m.matchIndex;
+      if (follower.next < m.matchIndex + 1) follower.next = m.matchIndex + 1;
+      advanceCommit(s);
+    }
+    // The follower is free: send what was proposed while it was busy. (A late or duplicated
+    // reply may free it early; that only puts a second append in flight.) A follower catching
+    // up gets the rest with the next heartbeat.
+    follower.awaitingReply = false;
+    if (follower.sentAll && follower.next <= s.log.lastIndex) sendAppend(s, follower);
     return;
   }
   if (m.hintIndex === 0) return; // refused outright (see onAppend)
@@ -156,22 +199,34 @@ export function onAppendReply(s: ServerState, from: string, m: AppendReply): voi
   // acknowledged comes from a late reply to an older request — or from a follower that lost
   // acknowledged entries, which only a planted bug allows; either way, resume where it says.
   const hint = Math.max(1, Math.min(m.hintIndex, s.log.lastIndex + 1));
-  if (hint <= match) s.matchIndex.set(from, hint - 1);
-  s.nextIndex.set(from, hint);
-  sendAppend(s, from);
+  if (hint <= follower.match) follower.match = hint - 1;
+  follower.next = hint;
+  sendAppend(s, follower);
 }
 
-/** Commits the highest index a majority holds, if it is of this leader's term. */
+/**
+ * Commits the highest index a majority holds, if it is of this leader's term: the largest index
+ * that at least a majority of the servers hold (the leader holds its whole log).
+ */
 export function advanceCommit(s: ServerState): void {
-  const held = (s.heldScratch ??= new Array<number>(s.peers.length + 1));
-  held[0] = s.log.lastIndex;
-  for (let i = 0; i < s.peers.length; i++) held[i + 1] = s.matchIndex.get(s.peers[i]!) ?? 0;
-  held.sort((a, b) => b - a);
-  const onMajority = held[majorityOf(s.config.servers.length) - 1]!;
+  const majority = majorityOf(s.config.servers.length);
+  const last = s.log.lastIndex;
+  let onMajority = holdersOf(s, last) >= majority ? last : 0;
+  for (let i = 0; i < s.followers.length; i++) {
+    const index = s.followers[i]!.match;
+    if (index > onMajority && holdersOf(s, index) >= majority) onMajority = index;
+  }
   if (onMajority <= s.commitIndex) return;
   // Terms never decrease along the log, so if this entry is of an earlier term, so is every
   // entry before it: nothing more can commit until an entry of this term reaches a majority.
   if (s.log.termAt(onMajority) !== s.log.term && !hasBug(s, "commit-old-term")) return;
   s.commitIndex = onMajority;
   applyCommitted(s);
+}
+
+/** How many servers hold the log up to `index`, the leader among them. */
+function holdersOf(s: ServerState, index: number): number {
+  let holders = s.log.lastIndex >= index ? 1 : 0;
+  for (let i = 0; i < s.followers.length; i++) if (s.followers[i]!.match >= index) holders++;
+  return holders;
 }

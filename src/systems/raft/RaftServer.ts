@@ -5,9 +5,9 @@
 //
 // Two timers drive it. The election timer runs out at a randomised deadline that every message
 // from a live leader (or a granted vote) pushes back; the server then starts an election. The
-// tick, every heartbeat interval, makes a leader send its appends (heartbeats when it has
-// nothing new) and propose the expiry of leases, and makes a candidate ask again for the votes
-// it lacks. On recovery from a crash a server reads its term, vote and log back from its disk
+// tick, every heartbeat interval, makes a leader send its heartbeats and propose the expiry of
+// leases, and makes a candidate ask again for the votes it lacks; a follower has no use for it,
+// so it stops when its server is a follower and starts again when it stands for election. On recovery from a crash a server reads its term, vote and log back from its disk
 // and starts as a follower; it relearns what is committed from the next leader.
 
 import type { NodeFactory } from "../../sim/NodeApi.js";
@@ -31,9 +31,20 @@ export function raftServer(options: RaftConfigOptions, observer: RaftObserver = 
     const s = newServerState(ctx, config, observer);
     return {
       onStart() {
+        // The tick keeps one grid from the start, stopped or not: a new candidate's first
+        // tick comes anywhere from 0 to one interval after it stands, as it would if followers
+        // ticked too (asking again soon after standing matters when votes are lost).
+        let ticking = false;
+        const originMs = ctx.clock.monotonicMs();
+        s.startTick = () => {
+          if (ticking) return;
+          ticking = true;
+          const intervalMs = config.heartbeatMs;
+          const sinceMs = ctx.clock.monotonicMs() - originMs;
+          armTick(s, intervalMs - (sinceMs % intervalMs), () => (ticking = false));
+        };
         resetElectionDeadline(s);
         armElectionTimer(s);
-        armTick(s);
         if (hasBug(s, "ack-before-sync")) armLazySync(s);
       },
       onMessage(message) {
@@ -70,11 +81,13 @@ function armElectionTimer(s: ServerState): void {
   });
 }
 
-function armTick(s: ServerState): void {
-  s.ctx.setTimer(s.config.heartbeatMs, () => {
+/** Ticks every heartbeat interval while its server leads or stands for election. */
+function armTick(s: ServerState, delayMs: number, stopped: () => void): void {
+  s.ctx.setTimer(delayMs, () => {
+    if (s.role === "follower") return stopped();
     if (s.role === "leader") leaderTick(s);
-    else if (s.role === "candidate") requestVotes(s);
-    armTick(s);
+    else requestVotes(s);
+    armTick(s, s.config.heartbeatMs, stopped);
   });
 }
 

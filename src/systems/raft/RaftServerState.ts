@@ -27,18 +27,42 @@ export interface ServerState {
   /** When the election timer runs out, on the monotonic clock; pushed back by a live leader. */
   electionDeadlineMs: number;
   votes: Set<string>;
-  // Leader state, reset when it takes office.
-  readonly nextIndex: Map<string, number>;
-  readonly matchIndex: Map<string, number>;
-  /** Client requests waiting for their command to apply, by `client:seq`. */
-  readonly waiters: Map<string, Message[]>;
+  /** The leader's view of each follower, in `peers` order; reset when it takes office. */
+  followers: FollowerProgress[];
+  /**
+   * Client requests waiting for their command to apply, by client: a client has one command in
+   * flight, so only its latest (highest `seq`) is waited for; `requests` are its copies.
+   */
+  readonly waiters: Map<string, { seq: number; requests: Message[] }>;
   readonly leases: RaftLeaderLeases;
   /** Only under the `token-reset` bug: the leader's own token counter. */
   nextToken: number;
   /** Set when new entries wait for the batch timer (appendBatchMs > 0). */
   batchPending: boolean;
-  /** Reused by the commit rule, which runs on every acknowledgement. */
-  heldScratch?: number[];
+  /** Arms the tick if it is not armed: only candidates and leaders tick (set by RaftServer). */
+  startTick: () => void;
+}
+
+/** What a leader knows of one follower (Raft's nextIndex and matchIndex, and flow control). */
+export interface FollowerProgress {
+  readonly id: string;
+  /** The next entry to send it. */
+  next: number;
+  /** The highest entry it is known to hold. */
+  match: number;
+  /**
+   * Flow control: whether its last append is unanswered, and when it was last sent one
+   * (monotonic ms). New entries wait for the answer and go out with those that arrive
+   * meanwhile, in one append; a follower sent nothing lately gets a heartbeat.
+   */
+  awaitingReply: boolean;
+  sentAtMs: number;
+  /**
+   * Whether its last append carried the leader's whole log. If so, what it lacks now was
+   * proposed since, and goes out with its reply; if not, it is catching up, one append per
+   * heartbeat (or per failure reply).
+   */
+  sentAll: boolean;
 }
 
 export function newServerState(
@@ -61,12 +85,12 @@ export function newServerState(
     commitIndex: snapshot?.index ?? 0,
     electionDeadlineMs: 0,
     votes: new Set(),
-    nextIndex: new Map(),
-    matchIndex: new Map(),
+    followers: [],
     waiters: new Map(),
     leases: new RaftLeaderLeases(ctx.clock),
     nextToken: 0,
     batchPending: false,
+    startTick: () => {},
   };
 }
 
@@ -82,6 +106,7 @@ export function resetElectionDeadline(s: ServerState): void {
 
 export function setRole(s: ServerState, role: RaftRole): void {
   s.role = role;
+  if (role !== "follower") s.startTick();
   s.observer.onRole?.(s.ctx.id, role, s.log.term);
 }
 
@@ -133,11 +158,12 @@ export function applyCommitted(s: ServerState): void {
     if (s.role !== "leader") continue;
     s.leases.onApplied(index, entry.command.op, result);
     if (s.waiters.size === 0) continue;
-    const key = `${entry.command.client}:${entry.command.seq}`;
-    const waiting = s.waiters.get(key);
-    if (waiting === undefined) continue;
-    s.waiters.delete(key);
-    if (result !== undefined) for (const m of waiting) s.ctx.reply(m, { ok: true, result });
+    const { client, seq } = entry.command;
+    const waiting = s.waiters.get(client);
+    if (waiting === undefined || waiting.seq !== seq) continue;
+    s.waiters.delete(client);
+    if (result !== undefined)
+      for (const m of waiting.requests) s.ctx.reply(m, { ok: true, result });
   }
   compactIfDue(s);
 }

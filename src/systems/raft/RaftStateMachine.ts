@@ -84,7 +84,12 @@ export class RaftStateMachine {
       return { result, duplicate: true };
     }
     const result = this.execute(index, command);
-    if (command.client !== "") this.sessions.set(command.client, { seq: command.seq, result });
+    if (session !== undefined) {
+      session.seq = command.seq;
+      session.result = result;
+    } else if (command.client !== "") {
+      this.sessions.set(command.client, { seq: command.seq, result });
+    }
     return { result, duplicate: false };
   }
 
