@@ -18,6 +18,20 @@ export interface NodeKernel {
   log(text: string): void;
 }
 
+/** Where a context finds its peers, computed on first use (a world of n nodes would pay n² else). */
+const PEERS_OF = Symbol("peersOf");
+
+/**
+ * The `peers` getter every context shares. A getter written in the object literal would be a new
+ * function per context, and V8 gives each object whose accessor differs a hidden class of its own:
+ * those classes live in the old generation and keep each context, its node and its world reachable
+ * from there, so a sweep's short worlds outlived two young-generation collections and were copied
+ * twice (a third of what a loop of small worlds allocated survived each collection).
+ */
+function sharedPeersGetter(this: { [PEERS_OF]: () => readonly string[] }): readonly string[] {
+  return this[PEERS_OF]();
+}
+
 export function makeNodeContext(
   host: Host,
   nodeIds: readonly string[],
@@ -26,11 +40,9 @@ export function makeNodeContext(
   const id = nodeIds[host.index]!;
   const clock = host.clock;
   const now = kernel.nowMicros;
-  return {
+  const ctx: NodeContext = {
     id,
-    get peers(): readonly string[] {
-      return (host.peersCache ??= nodeIds.filter((x) => x !== id));
-    },
+    peers: [],
     incarnation: host.incarnation,
     send: (to, body) => kernel.send(to, body, undefined, false),
     request: <R>(to: string, body: unknown, options: { timeoutMs: number }) =>
@@ -68,4 +80,9 @@ export function makeNodeContext(
     log: (...parts) =>
       kernel.log(parts.map((p) => (typeof p === "string" ? p : JSON.stringify(p))).join(" ")),
   };
+  Object.defineProperty(ctx, PEERS_OF, {
+    value: () => (host.peersCache ??= nodeIds.filter((x) => x !== id)),
+  });
+  Object.defineProperty(ctx, "peers", { get: sharedPeersGetter, enumerable: true });
+  return ctx;
 }
