@@ -6,27 +6,22 @@
 //   write({key, value})     → stores value
 //   cas({key, from, to})    → true and stores `to` when the value equals `from`, else false
 
-import {
-  canonicalValue,
-  hashValue,
-  showValue,
-  valuesEqual,
-  type Value,
-  type ValueObject,
-} from "../../workload/Value.js";
+import { valuesEqual, type Value, type ValueObject } from "../../workload/Value.js";
 import { defineModel } from "../defineModel.js";
 import type { Call } from "../Model.js";
-
-type CasKvState = ReadonlyMap<string, Value>;
-
-const EMPTY: CasKvState = new Map();
+import {
+  describeKeyedState,
+  EMPTY_KEYED_STATE,
+  hashKeyedState,
+  keyedCallProblem,
+  keyedPartition,
+  keyedStatesEqual,
+  keyOf,
+  type KeyedState,
+} from "./keyedState.js";
 
 function field(input: Value, name: string): Value {
   return ((input as ValueObject)[name] ?? null) as Value;
-}
-
-function keyOf(input: Value): string {
-  return canonicalValue(field(input, "key"));
 }
 
 /**
@@ -41,9 +36,9 @@ function keyOf(input: Value): string {
  * An `info` write or cas may take effect at any instant after its invocation, or never; an `info`
  * read tells nothing. A `fail` call did not happen.
  */
-export const casKvModel = defineModel<CasKvState>({
+export const casKvModel = defineModel<KeyedState>({
   name: "cas-kv",
-  init: () => EMPTY,
+  init: () => EMPTY_KEYED_STATE,
   apply(state, f, input) {
     const key = keyOf(input);
     const current = state.get(key) ?? null;
@@ -55,32 +50,9 @@ export const casKvModel = defineModel<CasKvState>({
   },
   outputMatches: (f, expected, seen) => f === "write" || valuesEqual(expected, seen),
   readOnly: (call: Call) => call.f === "read" || (call.f === "cas" && call.output === false),
-  partition: (call: Call) => `key ${keyOf(call.input)}`,
-  equal(a, b) {
-    if (a.size !== b.size) return false;
-    for (const [key, value] of a) {
-      const other = b.get(key);
-      if (other === undefined || !valuesEqual(value, other)) return false;
-    }
-    return true;
-  },
-  hash(state) {
-    let sum = 0;
-    for (const [key, value] of state) {
-      sum = (sum + Math.imul(hashValue(key), 31) + hashValue(value)) | 0;
-    }
-    return sum >>> 0;
-  },
-  describeState(state) {
-    if (state.size === 0) return "{}";
-    return [...state].map(([key, value]) => `${key}: ${showValue(value)}`).join(", ");
-  },
-  validate(call) {
-    if (!["read", "write", "cas"].includes(call.f)) return "f to be read, write or cas";
-    const input = call.input;
-    if (input === null || typeof input !== "object" || Array.isArray(input) || !("key" in input)) {
-      return `${call.f} input {key, ...}`;
-    }
-    return undefined;
-  },
+  partition: keyedPartition,
+  equal: keyedStatesEqual,
+  hash: hashKeyedState,
+  describeState: describeKeyedState,
+  validate: (call) => keyedCallProblem(call, ["read", "write", "cas"], "{key, ...}"),
 });

@@ -5,36 +5,19 @@
 // A key never written reads as nil or as the empty string, since stores differ in which they
 // return and Jepsen's key-value tests expect "".
 
-import {
-  canonicalValue,
-  hashValue,
-  showValue,
-  valuesEqual,
-  type Value,
-  type ValueObject,
-} from "../../workload/Value.js";
+import { valuesEqual, type Value, type ValueObject } from "../../workload/Value.js";
 import { defineModel } from "../defineModel.js";
 import { ARRAY_BYTES, MAP_BYTES, MAP_ENTRY_BYTES, SLOT_BYTES, stringBytes } from "./stateBytes.js";
-import type { Call } from "../Model.js";
-
-type KvState = ReadonlyMap<string, Value>;
-
-const EMPTY: KvState = new Map();
-
-/**
- * Keys compare as values do: an object key is the same key whatever the order of its fields. The
- * search asks for the key of the same input at every step, so it is worked out once per input.
- */
-const keys = new WeakMap<object, string>();
-function keyOf(input: Value): string {
-  const object = input as ValueObject;
-  let key = keys.get(object);
-  if (key === undefined) {
-    key = canonicalValue(object.key as Value);
-    keys.set(object, key);
-  }
-  return key;
-}
+import {
+  describeKeyedState,
+  EMPTY_KEYED_STATE,
+  hashKeyedState,
+  keyedCallProblem,
+  keyedPartition,
+  keyedStatesEqual,
+  keyOf,
+  type KeyedState,
+} from "./keyedState.js";
 
 function appended(current: Value | undefined, value: Value): Value {
   if (current === undefined || current === null || current === "") {
@@ -58,9 +41,9 @@ function appended(current: Value | undefined, value: Value): Value {
  * An `info` put or append may take effect at any instant after its invocation, or never; an `info`
  * get tells nothing. A `fail` call did not happen. Jepsen EDN's `:key` becomes the `key` field.
  */
-export const kvModel = defineModel<KvState>({
+export const kvModel = defineModel<KeyedState>({
   name: "kv",
-  init: () => EMPTY,
+  init: () => EMPTY_KEYED_STATE,
   apply(state, f, input) {
     const key = keyOf(input);
     if (f === "get") return { state, output: state.get(key) ?? null };
@@ -75,24 +58,12 @@ export const kvModel = defineModel<KvState>({
     return valuesEqual(expected, seen);
   },
   readOnly: (call) => call.f === "get",
-  equal(a, b) {
-    if (a.size !== b.size) return false;
-    for (const [key, value] of a) {
-      const other = b.get(key);
-      if (other === undefined || !valuesEqual(value, other)) return false;
-    }
-    return true;
-  },
-  hash(state) {
-    let sum = 0;
-    for (const [key, value] of state)
-      sum = (sum + Math.imul(hashValue(key), 31) + hashValue(value)) | 0;
-    return sum >>> 0;
-  },
-  partition: (call: Call) => `key ${keyOf(call.input)}`,
+  equal: keyedStatesEqual,
+  hash: hashKeyedState,
+  partition: keyedPartition,
   // A new Map (entries and hash buckets), a new key string, and whatever append built: counted
   // for every value, though only the one appended to is new (the safe side).
-  sizeOfState(state) {
+  sizeOfState(state: KeyedState) {
     let bytes = MAP_BYTES + MAP_ENTRY_BYTES * state.size;
     for (const [key, value] of state) {
       bytes += stringBytes(key.length);
@@ -101,16 +72,6 @@ export const kvModel = defineModel<KvState>({
     }
     return bytes;
   },
-  describeState(state) {
-    if (state.size === 0) return "{}";
-    return [...state].map(([key, value]) => `${key}: ${showValue(value)}`).join(", ");
-  },
-  validate(call) {
-    if (!["get", "put", "append"].includes(call.f)) return "f to be get, put or append";
-    const input = call.input;
-    if (input === null || typeof input !== "object" || Array.isArray(input) || !("key" in input)) {
-      return `${call.f} input {key, value}`;
-    }
-    return undefined;
-  },
+  describeState: describeKeyedState,
+  validate: (call) => keyedCallProblem(call, ["get", "put", "append"], "{key, value}"),
 });
