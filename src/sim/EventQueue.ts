@@ -1,7 +1,8 @@
 // The kernel's agenda: a 4-ary min-heap of events ordered by (virtual time, sequence number).
 // Ties in time are broken by the order in which events were scheduled, never by chance, so the
-// same inputs always pop in the same order. Keys live in typed arrays beside the events, so the
-// sift loops compare numbers without touching the event objects (far fewer cache misses); four
+// same inputs always pop in the same order. Keys live in one typed array beside the events (a
+// slot's time and sequence number side by side), so the sift loops compare numbers without
+// touching the event objects (far fewer cache misses); four
 // children per node make the tree half as deep as a binary one, and the four keys a pop compares
 // sit side by side in memory. (Keys are unique, so the order of pops does not depend on the shape
 // of the heap: any correct heap pops the same sequence.) The
@@ -36,8 +37,8 @@ export interface QueuedEvent {
 export class EventQueue<E extends QueuedEvent> {
   // Small at first (a sweep makes a world per seed, and big typed arrays are costly to make and to
   // collect); the queue doubles as it fills.
-  private times = new Float64Array(INITIAL_CAPACITY);
-  private seqs = new Float64Array(INITIAL_CAPACITY);
+  /** The keys, side by side: the time of slot i at 2i, its sequence number at 2i + 1. */
+  private keys = new Float64Array(2 * INITIAL_CAPACITY);
   private items: (E | undefined)[] = new Array<E | undefined>(INITIAL_CAPACITY);
   private length = 0;
   /** Pending events held outside the heap (parked at paused nodes); they count as queued. */
@@ -88,23 +89,23 @@ export class EventQueue<E extends QueuedEvent> {
     if (this.length + this.held >= this.capacity) {
       throw new EventQueueOverflowError(this.capacity, this.held);
     }
-    if (this.length === this.times.length) this.grow();
-    const times = this.times;
-    const seqs = this.seqs;
+    if (2 * this.length === this.keys.length) this.grow();
+    const keys = this.keys;
     const items = this.items;
     const time = event.timeMicros;
     let i = this.length++;
     while (i > 0) {
       const parent = (i - 1) >> 2;
-      const pt = times[parent]!;
-      if (pt < time || (pt === time && seqs[parent]! < seq)) break;
-      times[i] = pt;
-      seqs[i] = seqs[parent]!;
+      const pt = keys[2 * parent]!;
+      const ps = keys[2 * parent + 1]!;
+      if (pt < time || (pt === time && ps < seq)) break;
+      keys[2 * i] = pt;
+      keys[2 * i + 1] = ps;
       items[i] = items[parent];
       i = parent;
     }
-    times[i] = time;
-    seqs[i] = seq;
+    keys[2 * i] = time;
+    keys[2 * i + 1] = seq;
     items[i] = event;
   }
 
@@ -119,7 +120,7 @@ export class EventQueue<E extends QueuedEvent> {
     const n = --this.length;
     const last = items[n]!;
     items[n] = undefined;
-    if (n > 0) this.siftDown(0, this.times[n]!, this.seqs[n]!, last);
+    if (n > 0) this.siftDown(0, this.keys[2 * n]!, this.keys[2 * n + 1]!, last);
     return top;
   }
 
@@ -129,64 +130,60 @@ export class EventQueue<E extends QueuedEvent> {
    * before, as that order is fixed by (time, sequence), not by the heap's layout.
    */
   removeWhere(dead: (event: E) => boolean): number {
-    const times = this.times;
-    const seqs = this.seqs;
+    const keys = this.keys;
     const items = this.items;
     const n = this.length;
     let kept = 0;
     for (let i = 0; i < n; i++) {
       const event = items[i]!;
       if (dead(event)) continue;
-      times[kept] = times[i]!;
-      seqs[kept] = seqs[i]!;
+      keys[2 * kept] = keys[2 * i]!;
+      keys[2 * kept + 1] = keys[2 * i + 1]!;
       items[kept++] = event;
     }
     items.fill(undefined, kept, n);
     this.length = kept;
-    for (let i = (kept - 2) >> 2; i >= 0; i--) this.siftDown(i, times[i]!, seqs[i]!, items[i]!);
+    for (let i = (kept - 2) >> 2; i >= 0; i--) {
+      this.siftDown(i, keys[2 * i]!, keys[2 * i + 1]!, items[i]!);
+    }
     return n - kept;
   }
 
   /** Places the event with key (time, seq) at hole `i` or below it, moving smaller children up. */
   private siftDown(i: number, time: number, seq: number, event: E): void {
-    const times = this.times;
-    const seqs = this.seqs;
+    const keys = this.keys;
     const items = this.items;
     const n = this.length;
     for (;;) {
       const first = 4 * i + 1;
       if (first >= n) break;
       let child = first;
-      let ct = times[first]!;
-      let cs = seqs[first]!;
+      let ct = keys[2 * first]!;
+      let cs = keys[2 * first + 1]!;
       const end = first + 4 < n ? first + 4 : n;
       for (let c = first + 1; c < end; c++) {
-        const t = times[c]!;
-        if (t < ct || (t === ct && seqs[c]! < cs)) {
+        const t = keys[2 * c]!;
+        if (t < ct || (t === ct && keys[2 * c + 1]! < cs)) {
           child = c;
           ct = t;
-          cs = seqs[c]!;
+          cs = keys[2 * c + 1]!;
         }
       }
       if (time < ct || (time === ct && seq < cs)) break;
-      times[i] = ct;
-      seqs[i] = cs;
+      keys[2 * i] = ct;
+      keys[2 * i + 1] = cs;
       items[i] = items[child];
       i = child;
     }
-    times[i] = time;
-    seqs[i] = seq;
+    keys[2 * i] = time;
+    keys[2 * i + 1] = seq;
     items[i] = event;
   }
 
   private grow(): void {
-    const size = this.times.length * 2;
-    const times = new Float64Array(size);
-    times.set(this.times);
-    const seqs = new Float64Array(size);
-    seqs.set(this.seqs);
-    this.times = times;
-    this.seqs = seqs;
-    this.items.length = size;
+    const keys = new Float64Array(this.keys.length * 2);
+    keys.set(this.keys);
+    this.keys = keys;
+    this.items.length = keys.length / 2;
   }
 }

@@ -55,7 +55,8 @@ const FLOAT_WORDS = new Int32Array(FLOAT.buffer);
 export class Trace {
   private h1 = 0x811c9dc5;
   private h2 = 0x1b873593;
-  private readonly counts = new Float64Array(TRACE_KINDS.length + 1);
+  /** Events per kind (a plain array: a world per seed made one more ArrayBuffer with a typed one). */
+  private readonly counts: number[] = new Array<number>(TRACE_KINDS.length + 1).fill(0);
   private readonly dropReasons = new Map<string, number>();
   private readonly recent: TraceEvent[] = [];
   private readonly sink: ((line: string) => void) | undefined;
