@@ -27,6 +27,7 @@ import { readHistoryJsonlDetailed } from "../../workload/MurphyJsonl.js";
 import type { History } from "../../workload/Operation.js";
 import { terminalSafe, terminalSafeJson, terminalSafeLines } from "../../report/terminalSafe.js";
 import { MAX_INPUT_BYTES, readInputFile } from "../readInputFile.js";
+import { numberFlag } from "../numberFlag.js";
 
 const MB = 1024 * 1024;
 const FORMATS = ["auto", "murphy", "jepsen-log", "jepsen-edn"] as const;
@@ -189,29 +190,16 @@ function warnIfBeyondHeap(flag: string, maxStateMb: number, heap: HeapProbe): vo
 }
 
 function positiveInteger(field: string, text: string): number {
-  const n = Number(text);
-  if (!Number.isSafeInteger(n) || n <= 0) {
-    throw new ConfigError({
-      field,
-      value: text,
-      expected: "a positive whole number",
-      fix: `e.g. ${field} 1000000`,
-    });
-  }
-  return n;
+  return numberFlag(field, text, {
+    integer: true,
+    above: 0,
+    expected: "a positive whole number",
+    example: 1_000_000,
+  });
 }
 
 function positiveNumber(field: string, text: string): number {
-  const n = Number(text);
-  if (!Number.isFinite(n) || n <= 0) {
-    throw new ConfigError({
-      field,
-      value: text,
-      expected: "a positive number",
-      fix: `e.g. ${field} 10000`,
-    });
-  }
-  return n;
+  return numberFlag(field, text, { above: 0, expected: "a positive number", example: 10_000 });
 }
 
 /**

@@ -16,6 +16,7 @@ import {
 } from "../../report/spaceTimeDiagram.js";
 import { terminalSafe } from "../../report/terminalSafe.js";
 import { readInputFile } from "../readInputFile.js";
+import { numberFlag } from "../numberFlag.js";
 
 export interface ShowOptions {
   nodes?: string;
@@ -113,29 +114,20 @@ function terminalWidth(): number {
 
 function optionalMs(field: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
-  const ms = Number(text);
-  if (text.trim() === "" || !Number.isFinite(ms) || ms < 0) {
-    throw new ConfigError({
-      field,
-      value: text,
-      expected: "a virtual time in milliseconds >= 0",
-      fix: `e.g. ${field} 150`,
-    });
-  }
-  return ms;
+  return numberFlag(field, text, {
+    min: 0,
+    expected: "a virtual time in milliseconds >= 0",
+    example: 150,
+  });
 }
 
 function wholeNumber(field: string, text: string, min: number): number {
-  const n = Number(text);
-  if (text.trim() === "" || !Number.isSafeInteger(n) || n < min) {
-    throw new ConfigError({
-      field,
-      value: text,
-      expected: `a whole number >= ${min}`,
-      fix: `e.g. ${field} ${Math.max(min, 200)}`,
-    });
-  }
-  return n;
+  return numberFlag(field, text, {
+    integer: true,
+    min,
+    expected: `a whole number >= ${min}`,
+    example: Math.max(min, 200),
+  });
 }
 
 function list(field: string, text: string): string[] {

@@ -12,7 +12,6 @@ import { createWriteStream, mkdirSync, type WriteStream } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import pc from "picocolors";
-import { ConfigError } from "../../core/errors.js";
 import { Seed } from "../../core/Rng.js";
 import { describeFault, type FaultAction } from "../../faults/FaultAction.js";
 import { faultScheduleFromJson } from "../../faults/FaultScheduleJson.js";
@@ -33,6 +32,7 @@ import { formatNumber, sweepExitCode } from "../formatSweep.js";
 import { readInputFile } from "../readInputFile.js";
 import { resolveVariants, variantOption } from "../sweepOptions.js";
 import { testEtcdCommand } from "./real.js";
+import { numberFlag } from "../numberFlag.js";
 
 interface TestOptions {
   variant: string;
@@ -455,39 +455,20 @@ class NodeLogs {
 // --- Flags ---------------------------------------------------------------------------------------
 
 function number(field: string, text: string): number {
-  const n = Number(text);
-  if (text.trim() === "" || !Number.isFinite(n) || n < 0) {
-    throw new ConfigError({
-      field,
-      value: text,
-      expected: "a number >= 0",
-      fix: `e.g. ${field} 30`,
-    });
-  }
-  return n;
+  return numberFlag(field, text, { min: 0, expected: "a number >= 0", example: 30 });
 }
 
 function seconds(field: string, text: string): number {
-  const n = number(field, text);
-  if (n <= 0)
-    throw new ConfigError({
-      field,
-      value: text,
-      expected: "more than 0 seconds",
-      fix: `e.g. ${field} 60`,
-    });
-  return n;
+  number(field, text);
+  return numberFlag(field, text, { above: 0, expected: "more than 0 seconds", example: 60 });
 }
 
 function integer(field: string, text: string): number {
-  const n = number(field, text);
-  if (!Number.isInteger(n) || n < 64) {
-    throw new ConfigError({
-      field,
-      value: text,
-      expected: "a whole number >= 64",
-      fix: `e.g. ${field} 1048576`,
-    });
-  }
-  return n;
+  number(field, text);
+  return numberFlag(field, text, {
+    integer: true,
+    min: 64,
+    expected: "a whole number >= 64",
+    example: 1_048_576,
+  });
 }
