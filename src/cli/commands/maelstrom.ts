@@ -23,6 +23,7 @@ import { runRealTest } from "../../maelstrom/real/realTest.js";
 import { runStdioNode } from "../../maelstrom/real/runStdioNode.js";
 import { runSimulatedTest, testFaults } from "../../maelstrom/sim/simulatedTest.js";
 import { writeHistoryJsonl } from "../../workload/MurphyJsonl.js";
+import { numberFlag } from "../numberFlag.js";
 
 interface TestFlags {
   workload: string;
@@ -205,14 +206,10 @@ function colour(line: string): string {
 }
 
 function optionsOf(flags: TestFlags): MaelstromTestOptions {
-  const number = (field: string, value: string | undefined) => {
-    if (value === undefined) return undefined;
-    const n = Number(value);
-    if (value.trim() === "" || !Number.isFinite(n)) {
-      throw new ConfigError({ field, value, expected: "a number", fix: `pass e.g. ${field} 10` });
-    }
-    return n;
-  };
+  const number = (field: string, value: string | undefined) =>
+    value === undefined
+      ? undefined
+      : numberFlag(field, value, { expected: "a number", example: 10 });
   const list = (value: string | undefined) =>
     value
       ?.split(",")
