@@ -45,7 +45,7 @@ port.on("message", (task: WorkerTask) => {
 });
 
 // eslint-disable-next-line no-restricted-properties -- paces progress notes; results never read it
-const realMs = (): number => performance.now();
+const realMs = (): number => performance.now(); // real-world: paces progress notes only
 let lastNoteMs = realMs();
 
 async function runTask(task: WorkerTask): Promise<WorkerReply> {

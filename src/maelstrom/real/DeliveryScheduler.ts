@@ -69,8 +69,8 @@ export class DeliveryScheduler {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.armedMicros = next.timeMicros;
     const delayMs = Math.max(0, (next.timeMicros - this.nowMicros()) / 1000);
-    // real-world: delivers to real processes on real time (the Maelstrom harness, not the simulator)
-    this.timer = setTimeout(() => this.fire(), delayMs);
+    // Delivers to real processes on real time (the Maelstrom harness, not the simulator).
+    this.timer = setTimeout(() => this.fire(), delayMs); // real-world: real processes, real time
   }
 
   private fire(): void {

@@ -13,19 +13,16 @@ export class TimerSet {
   set(delayMs: number, callback: () => void, onError?: (error: unknown) => void): TimerId {
     const id = this.nextId++;
     if (this.closed) return id;
-    // real-world: timers of the harness that drives real processes
-    const handle = setTimeout(
-      () => {
-        this.handles.delete(id);
-        try {
-          callback();
-        } catch (error) {
-          if (onError === undefined) throw error;
-          onError(error);
-        }
-      },
-      Math.max(0, delayMs),
-    );
+    const fire = () => {
+      this.handles.delete(id);
+      try {
+        callback();
+      } catch (error) {
+        if (onError === undefined) throw error;
+        onError(error);
+      }
+    };
+    const handle = setTimeout(fire, Math.max(0, delayMs)); // real-world: the harness's own timers
     this.handles.set(id, handle);
     return id;
   }

@@ -92,8 +92,7 @@ class NodeSlot {
 }
 
 class RealTimeHost {
-  // real-world: the real-time harness measures wall time of real processes
-  private readonly t0 = performance.now();
+  private readonly t0 = performance.now(); // real-world: wall time of real processes
   private readonly timers = new TimerSet();
   private readonly stats = new NetStats();
   private readonly harness: MaelstromHarness;
@@ -157,13 +156,11 @@ class RealTimeHost {
   }
 
   private nowMicros(): number {
-    // real-world: elapsed wall time of the real run, in µs
-    return Math.round((performance.now() - this.t0) * 1000);
+    return Math.round((performance.now() - this.t0) * 1000); // real-world: elapsed wall time, µs
   }
 
   private nowMs(): number {
-    // real-world: elapsed wall time of the real run
-    return performance.now() - this.t0;
+    return performance.now() - this.t0; // real-world: elapsed wall time of the real run
   }
 
   async run(): Promise<void> {
