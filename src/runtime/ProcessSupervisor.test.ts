@@ -13,6 +13,7 @@ import type { NodeContext } from "../sim/NodeApi.js";
 import { StableStorage } from "../storage/StableStorage.js";
 import { ProcessSupervisor, NodeStartError, type NodeExit } from "./ProcessSupervisor.js";
 import { RealNode } from "./RealNode.js";
+import { alive } from "../../test/processAlive.js";
 
 const WORLD = resolve(import.meta.dirname, "../../test/worlds/durableLog.ts");
 let dir: string;
@@ -20,15 +21,6 @@ let supervisor: ProcessSupervisor;
 let client: RealNode;
 let ctx: NodeContext;
 const exits: NodeExit[] = [];
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "murphy-supervisor-"));

@@ -12,6 +12,7 @@ import type { FaultAction } from "../faults/FaultAction.js";
 import { loadWorld } from "../sweep/loadWorld.js";
 import { NodeStartError } from "./ProcessSupervisor.js";
 import { runRealTest, type RealTestEvent, type RealTestOptions } from "./RealTest.js";
+import { alive } from "../../test/processAlive.js";
 
 const DURABLE_LOG = resolve(import.meta.dirname, "../../test/worlds/durableLog.ts");
 const pids = new Set<number>();
@@ -32,15 +33,6 @@ afterAll(() => {
   else process.env.TMPDIR = savedTmp;
   rmSync(scratch, { recursive: true, force: true });
 });
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Runs a test, noting every server's pid; afterwards none may be alive and no temp dir left. */
 async function run(

@@ -13,21 +13,13 @@ import { StableStorage } from "../storage/StableStorage.js";
 import { loadWorld } from "../sweep/loadWorld.js";
 import { RealCluster } from "./RealCluster.js";
 import { RealNode } from "./RealNode.js";
+import { alive } from "../../test/processAlive.js";
 
 const WORLD = resolve(import.meta.dirname, "../../test/worlds/durableLog.ts");
 const CYCLES = Number(
   process.env.MURPHY_KILL_CYCLES ?? (process.env.MURPHY_ACCEPTANCE === "1" ? 100 : 15),
 );
 const ACKS_PER_CYCLE = 3;
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe("durability under SIGKILL", () => {
   it(

@@ -14,6 +14,7 @@ import type { NodeContext } from "../../sim/NodeApi.js";
 import { StableStorage } from "../../storage/StableStorage.js";
 import { RealNode } from "../../runtime/RealNode.js";
 import type { Address } from "../../runtime/RealTransport.js";
+import { alive } from "../../../test/processAlive.js";
 
 const ROOT = resolve(import.meta.dirname, "../../..");
 const CLI = join(ROOT, "dist/src/cli/main.js");
@@ -75,15 +76,6 @@ async function client(servers: Started["servers"], hmacKey?: string): Promise<No
   await node.listen();
   node.start();
   return ctx!;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 describe("murphy cluster", () => {

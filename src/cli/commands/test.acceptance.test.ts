@@ -11,19 +11,11 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { alive } from "../../../test/processAlive.js";
 
 const ROOT = resolve(import.meta.dirname, "../../..");
 const CLI = join(ROOT, "dist/src/cli/main.js");
 const WORLD = join(ROOT, "examples/worlds/primary-backup.ts");
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe.runIf(process.env.MURPHY_ACCEPTANCE === "1")("murphy test, acceptance", () => {
   it(

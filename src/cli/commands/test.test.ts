@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { alive } from "../../../test/processAlive.js";
 
 const ROOT = resolve(import.meta.dirname, "../../..");
 const CLI = join(ROOT, "dist/src/cli/main.js");
@@ -44,15 +45,6 @@ function murphy(args: string[], limitMs = 90_000): Promise<{ code: number | null
 
 function serverPids(out: string): number[] {
   return [...out.matchAll(/pid (\d+)/g)].map((m) => Number(m[1]));
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 describe("murphy test", () => {

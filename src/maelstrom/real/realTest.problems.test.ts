@@ -6,19 +6,11 @@ import { describe, expect, it } from "vitest";
 import { fileURLToPath } from "node:url";
 import { maelstromTestOptions } from "../harness/MaelstromOptions.js";
 import { runRealTest, type RealTestOptions } from "./realTest.js";
+import { alive } from "../../../test/processAlive.js";
 
 const misbehaving = fileURLToPath(
   new URL("../../../test/maelstrom/misbehaving-node.py", import.meta.url),
 );
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function echoTest(
   mode: string,
@@ -77,7 +69,7 @@ describe("a real Maelstrom test with misbehaving nodes", () => {
     for (const run of [garbage, huge, exit, silent]) {
       expect(run.outcome.properties.echo!.verdict).toBe("held");
       expect(run.outcome.figures.ok).toBeGreaterThan(0);
-      expect(run.pids.filter(isRunning)).toEqual([]);
+      expect(run.pids.filter(alive)).toEqual([]);
     }
     // The silent node's clients went to the others: nothing was lost to it.
     expect(silent.outcome.figures.info).toBe(0);
@@ -94,7 +86,7 @@ describe("a real Maelstrom test with misbehaving nodes", () => {
     expect(deaf.problems).toContain(
       "n1: is not reading its stdin: more than 50 messages waiting, dropping more",
     );
-    expect([...flood.pids, ...deaf.pids].filter(isRunning)).toEqual([]);
+    expect([...flood.pids, ...deaf.pids].filter(alive)).toEqual([]);
   });
 
   it("shows every process gone after an aborted run and after kills with restarts", async () => {
@@ -102,7 +94,7 @@ describe("a real Maelstrom test with misbehaving nodes", () => {
     setTimeout(() => abort.abort(), 700);
     const aborted = await echoTest("garbage", { signal: abort.signal }, 30);
     expect(aborted.pids.length).toBe(3);
-    expect(aborted.pids.filter(isRunning)).toEqual([]);
+    expect(aborted.pids.filter(alive)).toEqual([]);
 
     // A test that fails half-way (here: its own hook throws after two nodes started) still stops them.
     const started: number[] = [];
@@ -114,7 +106,7 @@ describe("a real Maelstrom test with misbehaving nodes", () => {
     });
     await expect(failing).rejects.toThrow("the test failed");
     expect(started.length).toBe(2);
-    expect(started.filter(isRunning)).toEqual([]);
+    expect(started.filter(alive)).toEqual([]);
 
     const pids: number[] = [];
     const options = maelstromTestOptions({
@@ -135,7 +127,7 @@ describe("a real Maelstrom test with misbehaving nodes", () => {
     );
     expect(outcome.nemesis.length).toBeGreaterThan(1);
     expect(pids.length).toBe(3 + outcome.nemesis.length);
-    expect(pids.filter(isRunning)).toEqual([]);
+    expect(pids.filter(alive)).toEqual([]);
     expect(outcome.problems).toEqual([]);
   });
 });

@@ -6,15 +6,7 @@ import { existsSync } from "node:fs";
 import net from "node:net";
 import { describe, expect, it } from "vitest";
 import { formatEtcdTest, runEtcdTest, type EtcdTestResult } from "./etcdTest.js";
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { alive } from "../../../test/processAlive.js";
 
 function listening(port: number): Promise<boolean> {
   return new Promise((resolve) => {

@@ -4,6 +4,7 @@
 import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { formatFencingStory, runFencingStory } from "./fencingStory.js";
+import { alive } from "../../../test/processAlive.js";
 
 describe("the fencing story on real etcd", () => {
   it("shows that fencing with the lock's create revision refuses every stale write, and that without it the store is corrupted", async () => {
@@ -34,12 +35,3 @@ describe("the fencing story on real etcd", () => {
     expect(existsSync(result.started.etcdDir!)).toBe(false);
   });
 });
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
