@@ -9,7 +9,7 @@ import { performance } from "node:perf_hooks";
 import { Rng } from "../src/core/Rng.js";
 import { EventQueue } from "../src/sim/EventQueue.js";
 import { Simulation } from "../src/world/Simulation.js";
-import type { NodeFactory } from "../src/sim/index.js";
+import type { Message, NodeFactory } from "../src/sim/index.js";
 import type { NodeSpec } from "../src/world/index.js";
 import { requestWorld } from "./requestWorld.js";
 
@@ -53,32 +53,18 @@ function baseline(events: number): number {
   return lost >= 0 ? perSecond : 0;
 }
 
-function callbackNode(all: string[]): NodeFactory {
+/** A node that passes a counter on to a random peer, and starts a new one every 5 ms. */
+function pingPongNode(all: string[], asyncOnMessage: boolean): NodeFactory {
   return (ctx) => {
     const pick = () => all[ctx.random.int(all.length)]!;
     const refill = () => {
       ctx.send(pick(), 0);
       ctx.setTimer(5, refill);
     };
+    const forward = (m: Message) => ctx.send(pick(), (m.body as number) + 1);
     return {
       onStart: refill,
-      onMessage: (m) => ctx.send(pick(), (m.body as number) + 1),
-    };
-  };
-}
-
-function asyncOnMessageNode(all: string[]): NodeFactory {
-  return (ctx) => {
-    const pick = () => all[ctx.random.int(all.length)]!;
-    const refill = () => {
-      ctx.send(pick(), 0);
-      ctx.setTimer(5, refill);
-    };
-    return {
-      onStart: refill,
-      async onMessage(m) {
-        ctx.send(pick(), (m.body as number) + 1);
-      },
+      onMessage: asyncOnMessage ? async (m) => forward(m) : forward,
     };
   };
 }
@@ -111,11 +97,7 @@ type Style = "callback" | "async-onMessage" | "async";
 async function pingPong(style: Style, maxEvents: number) {
   const all = ids(NODES);
   const factory =
-    style === "callback"
-      ? callbackNode(all)
-      : style === "async-onMessage"
-        ? asyncOnMessageNode(all)
-        : asyncNode(all);
+    style === "async" ? asyncNode(all) : pingPongNode(all, style === "async-onMessage");
   const sim = new Simulation({
     seed: 7,
     nodes: all.map((id): NodeSpec => ({ id, factory })),
