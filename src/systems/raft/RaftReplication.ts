@@ -84,17 +84,26 @@ export function sendAppend(s: ServerState, follower: FollowerProgress): void {
   follower.sentAll = follower.next > log.lastIndex;
 }
 
+/**
+ * Takes `from` as the leader of `term` (an append or a snapshot from it), or answers no: to a stale
+ * leader (the reply's term makes it step down) or — only under `no-step-down` — to a second leader
+ * of this term. No hint: there is nothing to retry.
+ */
+function followLeader(s: ServerState, from: string, term: number): boolean {
+  observeTerm(s, term);
+  if (term < s.log.term || s.role === "leader") {
+    reply(s, from, false, 0, 0);
+    return false;
+  }
+  if (s.role === "candidate" || s.leader !== from) becomeFollower(s, term, from);
+  resetElectionDeadline(s);
+  return true;
+}
+
 export function onAppend(s: ServerState, from: string, request: AppendRequest): void {
   let m = request;
-  observeTerm(s, m.term);
+  if (!followLeader(s, from, m.term)) return;
   const log = s.log;
-  if (m.term < log.term || s.role === "leader") {
-    // A stale leader (the reply's term makes it step down), or — only under `no-step-down` — a
-    // second leader of this term. No hint: there is nothing to retry.
-    return reply(s, from, false, 0, 0);
-  }
-  if (s.role === "candidate" || s.leader !== from) becomeFollower(s, m.term, from);
-  resetElectionDeadline(s);
   if (m.prevIndex < log.snapshotIndex) {
     // Entries up to the snapshot are committed, so they match the leader's: skip them.
     const skip = log.snapshotIndex - m.prevIndex;
@@ -135,13 +144,8 @@ export function onAppend(s: ServerState, from: string, request: AppendRequest): 
 
 /** A leader's snapshot: taken unless this server has already committed as far. */
 export function onSnapshot(s: ServerState, from: string, m: SnapshotRequest): void {
-  observeTerm(s, m.term);
+  if (!followLeader(s, from, m.term)) return;
   const log = s.log;
-  if (m.term < log.term || s.role === "leader") {
-    return reply(s, from, false, 0, 0);
-  }
-  if (s.role === "candidate" || s.leader !== from) becomeFollower(s, m.term, from);
-  resetElectionDeadline(s);
   const snapshot = m.snapshot;
   if (snapshot.index > s.commitIndex) {
     log.install(snapshot);
