@@ -13,19 +13,16 @@ import { RaftClient } from "../../systems/raft/RaftClient.js";
 import type { NodeFactory } from "../../sim/NodeApi.js";
 import type { HistoryRecorder } from "../../workload/HistoryRecorder.js";
 import { defineWorld } from "../defineWorld.js";
-import { raftFaultSchedule, raftSimulation } from "./RaftFaultMixes.js";
-import { parseRaftVariant, raftVariants } from "./RaftWorldVariants.js";
-import { ReplicaAgreement } from "./ReplicaAgreement.js";
 import {
-  drawRaftConfig,
+  agreementFigures,
   livenessAfterHeal,
-  QUIET_TAIL_MS,
-  raftServers,
+  raftCluster,
+  raftWorldBase,
   record,
   SERVERS,
+  type RaftWorldState,
 } from "./raftWorldParts.js";
 
-const RUN_MS = 12_000;
 const CLIENTS = ["c1", "c2", "c3"];
 const KEYS = 3;
 /** A client waits this long (uniform) between operations. */
@@ -64,7 +61,7 @@ function kvClient(history: HistoryRecorder, index: number): NodeFactory {
   });
 }
 
-export const raftKv = defineWorld<{ agreement: ReplicaAgreement }>({
+export const raftKv = defineWorld<RaftWorldState>({
   name: "raft-kv",
   title: "A linearizable key-value store on Raft, under every fault",
   claim:
@@ -72,33 +69,19 @@ export const raftKv = defineWorld<{ agreement: ReplicaAgreement }>({
     "current term, term, vote and log synced before answering — keeps a replicated key-value " +
     "store linearizable through partitions, crashes, pauses, clock faults, duplication and " +
     "reordering; each planted mistake breaks it, and murphy finds the seed.",
-  variants: raftVariants(SHOWCASE, RAFT_KV_BUGS),
-  state: () => ({ agreement: new ReplicaAgreement() }),
-  nodes({ variant, history, state, random }) {
-    const { bug } = parseRaftVariant(variant, SHOWCASE);
-    const config = drawRaftConfig(random("config"));
-    const nodes: Record<string, NodeFactory> = raftServers(bug, state.agreement, config);
-    CLIENTS.forEach((id, i) => (nodes[id] = kvClient(history, i + 1)));
+  ...raftWorldBase(SHOWCASE, RAFT_KV_BUGS, { others: CLIENTS }),
+  nodes(setup) {
+    const nodes = raftCluster(SHOWCASE, setup);
+    CLIENTS.forEach((id, i) => (nodes[id] = kvClient(setup.history, i + 1)));
     return nodes;
   },
-  simulation: ({ variant }) => raftSimulation(parseRaftVariant(variant, SHOWCASE).mix),
-  faults: ({ variant, random, runForMs }) =>
-    raftFaultSchedule(random, {
-      mix: parseRaftVariant(variant, SHOWCASE).mix,
-      servers: SERVERS,
-      others: CLIENTS,
-      runForMs,
-      quietTailMs: QUIET_TAIL_MS,
-    }),
-  runForMs: RUN_MS,
   checks: {
     linearizable: ({ history }) => checkLinearizability(history, kvModel, { maxSteps: MAX_STEPS }),
     "replicas-agree": ({ state }) => state.agreement.check(),
     liveness: ({ history, faults, run }) => livenessAfterHeal(history, faults, run.endMicros),
   },
   figures: {
-    leaderships: ({ state }) => state.agreement.leaderships,
-    "two-leader-terms": ({ state }) => state.agreement.twoLeaderTerms,
+    ...agreementFigures,
     // The figure keyFigures names: with figures of its own, a world gets no history figures.
     info: {
       value: ({ history }) => history.filter((op) => op.status === "info").length,
@@ -106,7 +89,7 @@ export const raftKv = defineWorld<{ agreement: ReplicaAgreement }>({
     },
   },
   defaultSeeds: 100,
-  // \`murphy test\`: the servers (and the lock world's store) run as processes, the clients here.
+  // `murphy test`: the servers (and the lock world's store) run as processes, the clients here.
   real: { clients: CLIENTS },
   keyFigures: ["leaderships", "info"],
 });

@@ -20,19 +20,16 @@ import type { History } from "../../workload/Operation.js";
 import type { Value } from "../../workload/Value.js";
 import { defineWorld } from "../defineWorld.js";
 import { checkGrantOrder } from "./checkGrantOrder.js";
-import { raftFaultSchedule, raftSimulation } from "./RaftFaultMixes.js";
-import { parseRaftVariant, raftVariants } from "./RaftWorldVariants.js";
-import { ReplicaAgreement } from "./ReplicaAgreement.js";
 import {
-  drawRaftConfig,
+  agreementFigures,
   livenessAfterHeal,
-  QUIET_TAIL_MS,
-  raftServers,
+  raftCluster,
+  raftWorldBase,
   record,
   SERVERS,
+  type RaftWorldState,
 } from "./raftWorldParts.js";
 
-const RUN_MS = 12_000;
 const WORKERS = ["w1", "w2", "w3"];
 const STORE = "store";
 const LOCK = "the-lock";
@@ -122,34 +119,20 @@ function acceptedWrites(history: History) {
     .sort((a, b) => a.position - b.position);
 }
 
-export const raftLock = defineWorld<{ agreement: ReplicaAgreement }>({
+export const raftLock = defineWorld<RaftWorldState>({
   name: "raft-lock",
   title: "A lock service with fencing tokens on Raft, under every fault",
   claim:
     "A lock service replicated by Raft hands out leases whose fencing tokens (the log index of " +
     "the grant) increase with every grant, across leader changes and crashes; a store that " +
     "checks them refuses every holder whose lease has passed on, however long it was paused.",
-  variants: raftVariants(SHOWCASE, RAFT_LOCK_BUGS),
-  state: () => ({ agreement: new ReplicaAgreement() }),
-  nodes({ variant, history, state, random }) {
-    const { bug } = parseRaftVariant(variant, SHOWCASE);
-    const config = drawRaftConfig(random("config"));
-    const nodes: Record<string, NodeFactory> = raftServers(bug, state.agreement, config);
+  ...raftWorldBase(SHOWCASE, RAFT_LOCK_BUGS, { pausable: WORKERS, others: [...WORKERS, STORE] }),
+  nodes(setup) {
+    const nodes = raftCluster(SHOWCASE, setup);
     nodes[STORE] = fencedStore();
-    WORKERS.forEach((id, i) => (nodes[id] = worker(history, i + 1)));
+    WORKERS.forEach((id, i) => (nodes[id] = worker(setup.history, i + 1)));
     return nodes;
   },
-  simulation: ({ variant }) => raftSimulation(parseRaftVariant(variant, SHOWCASE).mix),
-  faults: ({ variant, random, runForMs }) =>
-    raftFaultSchedule(random, {
-      mix: parseRaftVariant(variant, SHOWCASE).mix,
-      servers: SERVERS,
-      pausable: WORKERS,
-      others: [...WORKERS, STORE],
-      runForMs,
-      quietTailMs: QUIET_TAIL_MS,
-    }),
-  runForMs: RUN_MS,
   checks: {
     fencing: ({ history }) => checkFencing(acceptedWrites(history)),
     "grant-order": ({ history }) => checkGrantOrder(history),
@@ -168,11 +151,10 @@ export const raftLock = defineWorld<{ agreement: ReplicaAgreement }>({
       ).length,
     "stale-refused": ({ history }) =>
       history.filter((op) => op.f === "write" && op.status === "fail").length,
-    leaderships: ({ state }) => state.agreement.leaderships,
-    "two-leader-terms": ({ state }) => state.agreement.twoLeaderTerms,
+    ...agreementFigures,
   },
   defaultSeeds: 100,
-  // \`murphy test\`: the servers (and the lock world's store) run as processes, the clients here.
+  // `murphy test`: the servers (and the lock world's store) run as processes, the clients here.
   real: { clients: WORKERS },
   keyFigures: ["grants", "stale-refused"],
 });

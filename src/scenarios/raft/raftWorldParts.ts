@@ -1,4 +1,5 @@
-// What the two Raft worlds share: the cluster, how a client's outcome is recorded, and the
+// What the two Raft worlds share: the cluster, the variants with their fault mixes and schedules,
+// the replicas' agreement (a check and two figures), how a client's outcome is recorded, and the
 // liveness check after the faults heal.
 
 import { checkLiveness, type LivenessReport } from "../../check/checkLiveness.js";
@@ -11,10 +12,61 @@ import type { NodeFactory } from "../../sim/NodeApi.js";
 import { raftServer } from "../../systems/raft/RaftServer.js";
 import type { OperationHandle } from "../../workload/HistoryRecorder.js";
 import type { Value } from "../../workload/Value.js";
-import { healedAtMicros } from "./RaftFaultMixes.js";
-import type { ReplicaAgreement } from "./ReplicaAgreement.js";
+import type { WorldNodeSetup, WorldResult, WorldSpec } from "../defineWorld.js";
+import { healedAtMicros, raftFaultSchedule, raftSimulation } from "./RaftFaultMixes.js";
+import { parseRaftVariant, raftVariants } from "./RaftWorldVariants.js";
+import { ReplicaAgreement } from "./ReplicaAgreement.js";
 
 export const SERVERS = ["n1", "n2", "n3"];
+
+/** Simulated length of one run. */
+export const RUN_MS = 12_000;
+
+export interface RaftWorldState {
+  agreement: ReplicaAgreement;
+}
+
+/**
+ * The parts of a Raft world's spec that do not depend on its clients: the variants (the showcase
+ * bug for `unsafe`, the planted bugs and the fault mixes), the replicas' agreement, the network
+ * and fault schedule of the variant's mix, and the run's length. `others` are the non-servers a
+ * partition puts on one side or the other; `pausable` those that may also be paused.
+ */
+export function raftWorldBase(
+  showcase: RaftBug,
+  bugs: readonly RaftBug[],
+  nonServers: { others: readonly string[]; pausable?: readonly string[] },
+): Pick<WorldSpec<RaftWorldState>, "variants" | "state" | "simulation" | "faults" | "runForMs"> {
+  return {
+    variants: raftVariants(showcase, bugs),
+    state: () => ({ agreement: new ReplicaAgreement() }),
+    simulation: ({ variant }) => raftSimulation(parseRaftVariant(variant, showcase).mix),
+    faults: ({ variant, random, runForMs }) =>
+      raftFaultSchedule(random, {
+        mix: parseRaftVariant(variant, showcase).mix,
+        servers: SERVERS,
+        ...nonServers,
+        runForMs,
+        quietTailMs: QUIET_TAIL_MS,
+      }),
+    runForMs: RUN_MS,
+  };
+}
+
+/** The variant's servers (with its planted bug, if any) under a configuration drawn per seed. */
+export function raftCluster(
+  showcase: RaftBug,
+  { variant, random, state }: WorldNodeSetup<RaftWorldState>,
+): Record<string, NodeFactory> {
+  const { bug } = parseRaftVariant(variant, showcase);
+  return raftServers(bug, state.agreement, drawRaftConfig(random("config")));
+}
+
+/** How often leadership changed, and in how many terms two servers led at once. */
+export const agreementFigures: Record<string, (result: WorldResult<RaftWorldState>) => number> = {
+  leaderships: ({ state }) => state.agreement.leaderships,
+  "two-leader-terms": ({ state }) => state.agreement.twoLeaderTerms,
+};
 
 /** Every fault has ended this long before the run does. */
 export const QUIET_TAIL_MS = 4_000;
