@@ -13,7 +13,7 @@ import type { NodeContext } from "../sim/NodeApi.js";
 import { StableStorage } from "../storage/StableStorage.js";
 import { ProcessSupervisor, NodeStartError, type NodeExit } from "./ProcessSupervisor.js";
 import { RealNode } from "./RealNode.js";
-import { alive } from "../../test/processAlive.js";
+import { alive } from "../../test/leftovers.js";
 
 const WORLD = resolve(import.meta.dirname, "../../test/worlds/durableLog.ts");
 let dir: string;

@@ -12,7 +12,7 @@ import type { FaultAction } from "../faults/FaultAction.js";
 import { loadWorld } from "../sweep/loadWorld.js";
 import { NodeStartError } from "./ProcessSupervisor.js";
 import { runRealTest, type RealTestEvent, type RealTestOptions } from "./RealTest.js";
-import { alive } from "../../test/processAlive.js";
+import { alive } from "../../test/leftovers.js";
 
 const DURABLE_LOG = resolve(import.meta.dirname, "../../test/worlds/durableLog.ts");
 const pids = new Set<number>();

@@ -13,7 +13,7 @@ import { StableStorage } from "../storage/StableStorage.js";
 import { loadWorld } from "../sweep/loadWorld.js";
 import { RealCluster } from "./RealCluster.js";
 import { RealNode } from "./RealNode.js";
-import { alive } from "../../test/processAlive.js";
+import { alive } from "../../test/leftovers.js";
 
 const WORLD = resolve(import.meta.dirname, "../../test/worlds/durableLog.ts");
 const CYCLES = Number(

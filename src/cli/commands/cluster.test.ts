@@ -14,7 +14,7 @@ import type { NodeContext } from "../../sim/NodeApi.js";
 import { StableStorage } from "../../storage/StableStorage.js";
 import { RealNode } from "../../runtime/RealNode.js";
 import type { Address } from "../../runtime/RealTransport.js";
-import { alive } from "../../../test/processAlive.js";
+import { alive } from "../../../test/leftovers.js";
 
 const ROOT = resolve(import.meta.dirname, "../../..");
 const CLI = join(ROOT, "dist/src/cli/main.js");

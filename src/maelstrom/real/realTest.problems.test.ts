@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { fileURLToPath } from "node:url";
 import { maelstromTestOptions } from "../harness/MaelstromOptions.js";
 import { runRealTest, type RealTestOptions } from "./realTest.js";
-import { alive } from "../../../test/processAlive.js";
+import { alive } from "../../../test/leftovers.js";
 
 const misbehaving = fileURLToPath(
   new URL("../../../test/maelstrom/misbehaving-node.py", import.meta.url),

@@ -4,7 +4,6 @@
 import { spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import net from "node:net";
 import { createInterface } from "node:readline";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -15,6 +14,7 @@ import {
   withEtcdCluster,
 } from "./EtcdCluster.js";
 import { EtcdHttpClient } from "./EtcdHttpClient.js";
+import { listening } from "../../../test/leftovers.js";
 
 interface Footprint {
   pids: number[];
@@ -39,17 +39,6 @@ function alive(pid: number): boolean {
   } catch {
     return false;
   }
-}
-
-function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, "127.0.0.1");
-    socket.once("connect", () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once("error", () => resolve(false));
-  });
 }
 
 async function leftBehind(left: Footprint): Promise<string[]> {

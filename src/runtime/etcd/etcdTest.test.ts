@@ -3,21 +3,9 @@
 // reads, served from a member's own state — is found not linearizable under partitions. The
 // figures are printed; no member, proxy port or data directory is left behind.
 import { existsSync } from "node:fs";
-import net from "node:net";
 import { describe, expect, it } from "vitest";
 import { formatEtcdTest, runEtcdTest, type EtcdTestResult } from "./etcdTest.js";
-import { alive } from "../../../test/processAlive.js";
-
-function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, "127.0.0.1");
-    socket.once("connect", () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once("error", () => resolve(false));
-  });
-}
+import { alive, listening } from "../../../test/leftovers.js";
 
 async function expectNothingLeft(result: EtcdTestResult): Promise<void> {
   expect(result.started.etcdPids.filter(alive)).toEqual([]);

@@ -4,7 +4,7 @@
 import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { formatFencingStory, runFencingStory } from "./fencingStory.js";
-import { alive } from "../../../test/processAlive.js";
+import { alive } from "../../../test/leftovers.js";
 
 describe("the fencing story on real etcd", () => {
   it("shows that fencing with the lock's create revision refuses every stale write, and that without it the store is corrupted", async () => {
