@@ -3,6 +3,7 @@
 // finished test leaves nothing behind on the event loop.
 
 import type { TimerId } from "../../core/Clock.js";
+import { sleepOnTimers } from "../../core/sleepOnTimers.js";
 
 export class TimerSet {
   private nextId = 1;
@@ -31,6 +32,15 @@ export class TimerSet {
     const handle = this.handles.get(id);
     if (handle !== undefined) clearTimeout(handle);
     this.handles.delete(id);
+  }
+
+  /** Resolves after `delayMs` on these timers (so `close` ends it too); rejects if `signal` aborts. */
+  sleep(delayMs: number, signal?: AbortSignal): Promise<void> {
+    return sleepOnTimers(
+      { setTimer: (ms, callback) => this.set(ms, callback), clearTimer: (id) => this.clear(id) },
+      delayMs,
+      signal,
+    );
   }
 
   /** Cancels every timer and refuses new ones. */

@@ -14,7 +14,6 @@
 import type { TimerId } from "../../core/Clock.js";
 import { ConfigError } from "../../core/errors.js";
 import { Rng } from "../../core/Rng.js";
-import { sleepOnTimers } from "../../core/sleepOnTimers.js";
 import type { FaultAction } from "../../faults/FaultAction.js";
 import { Network } from "../../net/Network.js";
 import type { NodeContext, NodeHandlers } from "../../sim/NodeApi.js";
@@ -375,8 +374,7 @@ class RealTimeHost {
       },
       setTimer,
       clearTimer: (timer) => timers.clear(timer),
-      sleep: (delayMs, signal) =>
-        sleepOnTimers({ setTimer, clearTimer: (t) => timers.clear(t) }, delayMs, signal),
+      sleep: (delayMs, signal) => timers.sleep(delayMs, signal),
       clock: new RealClock(),
       storage: new MemoryStorage(),
       random,

@@ -10,7 +10,6 @@
 
 import type { Readable, Writable } from "node:stream";
 import { Rng, Seed } from "../../core/Rng.js";
-import { sleepOnTimers } from "../../core/sleepOnTimers.js";
 import { ConfigError } from "../../core/errors.js";
 import type { NodeContext, NodeFactory } from "../../sim/NodeApi.js";
 import { RealClock } from "../../runtime/RealClock.js";
@@ -133,8 +132,7 @@ function stdioContext(
     },
     setTimer,
     clearTimer: (timer) => timers.clear(timer),
-    sleep: (delayMs, signal) =>
-      sleepOnTimers({ setTimer, clearTimer: (t) => timers.clear(t) }, delayMs, signal),
+    sleep: (delayMs, signal) => timers.sleep(delayMs, signal),
     clock: new RealClock(),
     storage: new MemoryStorage(),
     random: Rng.fromSeed(seed),
