@@ -257,8 +257,7 @@ export class Kernel implements WakeSignal {
       queue.pop();
       // A cancelled timer or the timeout of an answered request is not an event: skipping it
       // keeps virtual time (and the run's end) at the last thing that happened.
-      const type = next.type;
-      if ((type === TIMER || type === INTERNAL_TIMER || type === TIMEOUT) && this.isStale(next)) {
+      if (this.isStale(next)) {
         if (this.deadEvents > 0) this.deadEvents--;
         this.recycle(next);
         continue;
